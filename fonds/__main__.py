@@ -1,0 +1,5 @@
+import sys
+
+from fonds.cli import main
+
+sys.exit(main())

@@ -1,0 +1,137 @@
+"""Authority records: the organizations, people and families of the roster.
+
+Names carry their language and script, so "Щаранский" (ru, Cyrl) and "Shcharansky"
+(en, Latn) are variants of one person. Relations are typed and dated and stored once;
+pages show them from both ends through :data:`AgentRelation.INVERSE`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Agent(models.Model):
+    ORGANIZATION, PERSON, FAMILY = "organization", "person", "family"
+    KINDS = [(ORGANIZATION, "organization"), (PERSON, "person"), (FAMILY, "family")]
+    ORGANIZATION_TYPES = [
+        ("national", "national"),
+        ("grassroots", "grassroots"),
+        ("regional", "regional"),
+        ("student", "student"),
+        ("religious", "religious"),
+        ("interfaith", "interfaith"),
+        ("legal", "legal"),
+        ("israeli", "Israeli"),
+        ("professional", "professional"),
+        ("women", "women's"),
+        ("resettlement", "resettlement"),
+        ("relief", "relief"),
+        ("militant", "militant"),
+        ("governmental", "governmental"),
+        ("soviet", "Soviet"),
+        ("other", "other"),
+    ]
+
+    identifier = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    authorized_name = models.CharField(max_length=500)
+    sort_name = models.CharField(max_length=500, blank=True, db_index=True)
+    organization_type = models.CharField(max_length=20, choices=ORGANIZATION_TYPES, blank=True)
+    existence = models.CharField(
+        max_length=100, blank=True, help_text="EDTF, for example 1964-04/1971 or 1969?"
+    )
+    begin_year = models.IntegerField(null=True, blank=True)
+    end_year = models.IntegerField(null=True, blank=True)
+    places = models.JSONField(default=list, blank=True, help_text="[{name, role, date}]")
+    summary = models.TextField(blank=True)
+    history = models.TextField(blank=True, help_text="Markdown.")
+    sources = models.JSONField(default=list, blank=True)
+    record_id = models.CharField(
+        "EAC-CPF record id", max_length=200, blank=True, help_text="recordId when loaded."
+    )
+    maintenance = models.JSONField(default=dict, blank=True, help_text="EAC-CPF control data.")
+    published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_name", "authorized_name"]
+
+    def __str__(self) -> str:
+        return self.authorized_name
+
+
+class AgentName(models.Model):
+    AUTHORIZED, VARIANT, ACRONYM, FORMER, TRANSLATION = (
+        "authorized",
+        "variant",
+        "acronym",
+        "former",
+        "translation",
+    )
+    TYPES = [
+        (AUTHORIZED, "authorized"),
+        (VARIANT, "variant"),
+        (ACRONYM, "acronym"),
+        (FORMER, "former name"),
+        (TRANSLATION, "translation"),
+    ]
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=500)
+    name_type = models.CharField(max_length=20, choices=TYPES, default=VARIANT)
+    language = models.CharField(max_length=35, blank=True, help_text="BCP 47, e.g. en, ru, he.")
+    script = models.CharField(max_length=4, blank=True, help_text="ISO 15924, e.g. Latn, Cyrl.")
+    transliteration = models.CharField(max_length=100, blank=True)
+    dates = models.CharField(max_length=100, blank=True, help_text="EDTF: when the name was used.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentRelation(models.Model):
+    TYPES = [
+        ("predecessor_of", "predecessor of"),
+        ("successor_of", "successor of"),
+        ("parent_of", "parent of"),
+        ("affiliate_of", "affiliate of"),
+        ("member_of", "member of"),
+        ("has_member", "has member"),
+        ("founded", "founded"),
+        ("founded_by", "founded by"),
+        ("leader_of", "leader of"),
+        ("led_by", "led by"),
+        ("associated_with", "associated with"),
+    ]
+    INVERSE = {
+        "predecessor_of": "successor_of",
+        "successor_of": "predecessor_of",
+        "parent_of": "affiliate_of",
+        "affiliate_of": "parent_of",
+        "member_of": "has_member",
+        "has_member": "member_of",
+        "founded": "founded_by",
+        "founded_by": "founded",
+        "leader_of": "led_by",
+        "led_by": "leader_of",
+        "associated_with": "associated_with",
+    }
+
+    source = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="relations_out")
+    target = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.CASCADE, related_name="relations_in"
+    )
+    target_name = models.CharField(
+        max_length=500, blank=True, help_text="For a target not (yet) in the roster."
+    )
+    relation_type = models.CharField(max_length=30, choices=TYPES)
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. first president")
+    dates = models.CharField(max_length=100, blank=True, help_text="EDTF")
+    note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        target = self.target.authorized_name if self.target else self.target_name
+        return f"{self.source} {self.get_relation_type_display()} {target}"

@@ -1,0 +1,210 @@
+"""The ``fonds`` command.
+
+    fonds load PATH...          load finding aids (EAD 2002, EAD3) from files or folders
+    fonds demo                  load the demo archive shipped with fonds
+    fonds serve                 serve the portal
+    fonds check                 report misconfiguration and the state of the data
+    fonds manage ARGS...        run a Django management command (createsuperuser, ...)
+
+Configuration comes from the environment; see docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fonds.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_database(verbose: bool = False) -> None:
+    """Create or upgrade the database schema when it is behind the code."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    settings.FONDS_HOME.mkdir(parents=True, exist_ok=True)
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from fonds.loader import Report, expand, load_file
+
+    ensure_database()
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    files = list(expand(Path(p) for p in args.paths))
+    total = sum(p.stat().st_size for p in files if p.is_file())
+    report = Report()
+    show_progress = not args.quiet and err.is_terminal
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show_progress,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("loading", total=total or None)
+        for path in files:
+            bar.update(task, description=path.name[:40])
+            before = bar.tasks[0].completed
+            result = load_file(path, force=args.force, progress=lambda n: bar.advance(task, n))
+            size = path.stat().st_size if path.is_file() else 0
+            bar.update(task, completed=before + size)
+            report.results.append(result)
+            if result.error:
+                err.print(result.error, markup=False)
+    if not args.quiet:
+        table = Table(title="fonds load", show_footer=True)
+        table.add_column("file", footer="total")
+        table.add_column("format")
+        table.add_column("status")
+        table.add_column("collection")
+        table.add_column("components", justify="right", footer=f"{report.components:,}")
+        table.add_column("seconds", justify="right", footer=f"{report.seconds:.2f}")
+        for r in report.results:
+            table.add_row(
+                r.path.name,
+                r.format,
+                r.status,
+                r.identifier,
+                f"{r.components:,}",
+                f"{r.seconds:.2f}",
+            )
+        out.print(table)
+        out.print(
+            f"loaded {report.count('loaded')}, replaced {report.count('replaced')}, "
+            f"unchanged {report.count('unchanged')}, skipped {report.count('skipped')}; "
+            f"{report.components:,} components in {report.seconds:.2f} s"
+        )
+    return 0 if report.ok else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    demo = Path(__file__).resolve().parent / "demo" / "findingaids"
+    args.paths = [str(demo)]
+    return cmd_load(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from fonds.wsgi import application
+
+    ensure_database()
+    print(f"fonds: serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="fonds")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from fonds.checks import run_checks
+
+    problems = run_checks(print_to=sys.stdout)
+    return 1 if problems else 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["fonds manage", *args.arguments])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fonds",
+        description="Publish an archive's subject portal: finding aids, authorities, "
+        "timeline, bibliography. Data lives in FONDS_HOME (default ./fonds-data).",
+    )
+    from fonds import __version__
+
+    parser.add_argument("--version", action="version", version=f"fonds {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    load = commands.add_parser(
+        "load",
+        help="load files or folders (format told from content)",
+        description="Load finding aids (EAD 2002 with or without namespace, EAD3) from "
+        "files or folders. Each file loads whole or not at all; a file loaded before "
+        "with the same bytes is left unchanged. Problems are printed one per line as "
+        "FILE:LINE:COLUMN: cause, and the exit status is 1 when any file was skipped.",
+    )
+    load.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    load.add_argument(
+        "--force", action="store_true", help="load again even when the bytes are unchanged"
+    )
+    load.add_argument("--quiet", action="store_true", help="print only errors")
+    load.set_defaults(func=cmd_load)
+
+    demo = commands.add_parser(
+        "demo",
+        help="load the demo archive shipped with fonds",
+        description="Load the demo archive (sample finding aids of the American Soviet "
+        "Jewry Movement) shipped inside the fonds package.",
+    )
+    demo.add_argument("--force", action="store_true", help="load again even when unchanged")
+    demo.add_argument("--quiet", action="store_true", help="print only errors")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the portal over HTTP",
+        description="Serve the portal with the waitress WSGI server.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads")
+    serve.set_defaults(func=cmd_serve)
+
+    check = commands.add_parser(
+        "check",
+        help="report misconfiguration and the state of the data",
+        description="Run Django's system checks, check FONDS_HOME and the database, and "
+        "print what is loaded. Exit status 1 when a problem is found.",
+    )
+    check.set_defaults(func=cmd_check)
+
+    manage = commands.add_parser(
+        "manage",
+        help="run a Django management command",
+        description="Run a Django management command, e.g. 'fonds manage createsuperuser'.",
+    )
+    manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the command and options")
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup()
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tools for developers: synthetic data for benchmarks and tests."""

@@ -1,0 +1,76 @@
+"""Rendering stored EAD fragments: every one goes through the sanitizer."""
+
+from __future__ import annotations
+
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from fonds.formats.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, SAFE_SCHEMES
+
+register = template.Library()
+
+_URL_SCHEMES = {s for s in SAFE_SCHEMES if s}
+
+
+def sanitize(fragment: str) -> str:
+    return nh3.clean(
+        fragment or "",
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+@register.filter
+def ead_html(fragment: str) -> SafeString:
+    return mark_safe(sanitize(fragment))  # noqa: S308 - sanitized just above
+
+
+@register.filter
+def safe_link(href: str) -> str:
+    """A digital object's link, or nothing when its scheme is not http(s)/mailto/relative."""
+    from fonds.formats.markup import safe_href
+
+    return safe_href(href) or ""
+
+
+NOTE_LABELS = {
+    "abstract": "Abstract",
+    "accessrestrict": "Conditions governing access",
+    "accruals": "Accruals",
+    "acqinfo": "Acquisition information",
+    "altformavail": "Alternative form available",
+    "appraisal": "Appraisal",
+    "arrangement": "Arrangement",
+    "bibliography": "Bibliography",
+    "bioghist": "Biographical / historical note",
+    "custodhist": "Custodial history",
+    "didnote": "Note",
+    "fileplan": "File plan",
+    "index": "Index",
+    "langmaterial": "Language of materials",
+    "legalstatus": "Legal status",
+    "materialspec": "Material specific details",
+    "note": "Note",
+    "odd": "General note",
+    "originalsloc": "Location of originals",
+    "otherfindaid": "Other finding aids",
+    "physdesc": "Physical description",
+    "physloc": "Physical location",
+    "phystech": "Physical characteristics and technical requirements",
+    "prefercite": "Preferred citation",
+    "processinfo": "Processing information",
+    "relatedmaterial": "Related material",
+    "repository": "Repository",
+    "scopecontent": "Scope and contents",
+    "separatedmaterial": "Separated material",
+    "userestrict": "Conditions governing use",
+}
+
+
+@register.filter
+def note_heading(note: dict[str, str]) -> str:
+    return note.get("head") or NOTE_LABELS.get(note.get("type", ""), "Note")

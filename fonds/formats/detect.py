@@ -1,0 +1,124 @@
+"""Tell a file's format from its content, never from its name."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .ead import EAD3_NAMESPACES, EAD2002_NS
+from .errors import FormatError
+from .xmlsafe import (
+    PARSER_OPTIONS,
+    PROLOG_LIMIT,
+    check_prolog,
+    decode_head,
+    localname,
+    syntax_error,
+)
+from .xmlsafe import namespace as ns_of
+
+EAC_NAMESPACES = frozenset({"urn:isbn:1-931666-33-4", "https://archivists.org/ns/eac/v2"})
+
+FORMAT_NAMES = {
+    "ead2002": "EAD 2002",
+    "ead3": "EAD3",
+    "eac-cpf": "EAC-CPF",
+    "timelinejs": "TimelineJS JSON",
+    "csl-json": "CSL-JSON",
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+}
+
+
+@dataclass(frozen=True)
+class Detected:
+    format: str  # a key of FORMAT_NAMES
+    namespace: str = ""
+
+    @property
+    def name(self) -> str:
+        return FORMAT_NAMES[self.format]
+
+
+def detect(path: Path) -> Detected:
+    with open(path, "rb") as handle:
+        head = handle.read(PROLOG_LIMIT)
+    text = decode_head(head).lstrip("\ufeff \t\r\n")
+    if not text:
+        raise FormatError(str(path), "empty file", 1, 1)
+    if text.startswith("<"):
+        return _detect_xml(path, head)
+    if text[0] in "{[":
+        return _detect_json(path, text)
+    if text.startswith(("@", "%")):
+        return Detected("bibtex")
+    if text[:6].upper().startswith("TY  -"):
+        return Detected("ris")
+    raise FormatError(
+        str(path),
+        "unknown format: not XML (EAD, EAC-CPF), JSON (TimelineJS, CSL-JSON), BibTeX or RIS",
+        1,
+        1,
+    )
+
+
+def _detect_xml(path: Path, head: bytes) -> Detected:
+    check_prolog(str(path), head)
+    root_ns = ""
+    root = ""
+    try:
+        with open(path, "rb") as handle:
+            for _event, el in etree.iterparse(handle, events=("start",), **PARSER_OPTIONS):
+                if not isinstance(el.tag, str):
+                    continue
+                if not root:
+                    root, root_ns = localname(el.tag), ns_of(el.tag)
+                    line = el.sourceline
+                    if root != "ead" or root_ns:
+                        break
+                    continue
+                # An <ead> with no namespace: EAD3 opens with <control>, 2002 with <eadheader>.
+                if localname(el.tag) == "control":
+                    return Detected("ead3")
+                return Detected("ead2002")
+    except etree.XMLSyntaxError as error:
+        raise syntax_error(str(path), error) from None
+    if root == "ead":
+        if root_ns == EAD2002_NS or not root_ns:
+            return Detected("ead2002", root_ns)
+        if root_ns in EAD3_NAMESPACES:
+            return Detected("ead3", root_ns)
+        raise FormatError(str(path), f"<ead> in an unknown namespace {root_ns!r}", line)
+    if root == "eac-cpf" and (root_ns in EAC_NAMESPACES or not root_ns):
+        return Detected("eac-cpf", root_ns)
+    if not root:
+        raise FormatError(str(path), "no root element", 1, 1)
+    raise FormatError(
+        str(path),
+        f"unknown root element <{root}>"
+        + (f" in namespace {root_ns!r}" if root_ns else "")
+        + ": expected <ead> (EAD 2002 or EAD3) or <eac-cpf>",
+        line,
+    )
+
+
+def _detect_json(path: Path, text: str) -> Detected:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = json.load(handle)
+    except json.JSONDecodeError as error:
+        raise FormatError(
+            str(path), f"not valid JSON: {error.msg}", error.lineno, error.colno
+        ) from None
+    except UnicodeDecodeError as error:
+        raise FormatError(str(path), f"not UTF-8: {error.reason} at byte {error.start}") from None
+    if isinstance(data, dict) and ("events" in data or ("title" in data and "eras" in data)):
+        return Detected("timelinejs")
+    if isinstance(data, list) and all(isinstance(i, dict) and "type" in i for i in data):
+        return Detected("csl-json")
+    if isinstance(data, dict) and "type" in data and "id" in data:
+        return Detected("csl-json")
+    raise FormatError(str(path), "JSON that is neither TimelineJS nor CSL-JSON", 1, 1)

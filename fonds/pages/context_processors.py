@@ -1,0 +1,8 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def archive(request: HttpRequest) -> dict[str, Any]:
+    return {"archive_name": settings.ARCHIVE_NAME}

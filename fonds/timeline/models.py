@@ -1,0 +1,53 @@
+"""Events of the movement's timeline, dated in EDTF."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fonds.authorities.models import Agent
+from fonds.findingaids.models import Collection
+
+
+class Event(models.Model):
+    identifier = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=500)
+    date = models.CharField(
+        max_length=100, help_text="EDTF: 1970-06-15, 1971-02, 1970s, 1962?, 1987-12/1988"
+    )
+    sort_date = models.DateField(
+        null=True, blank=True, db_index=True, help_text="Earliest day the EDTF date allows."
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="Latest day it allows.")
+    place = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    language = models.CharField(max_length=35, blank=True, help_text="BCP 47 of the text.")
+    media = models.JSONField(default=dict, blank=True, help_text="TimelineJS media object.")
+    sources = models.JSONField(default=list, blank=True)
+    agents = models.ManyToManyField(Agent, blank=True, related_name="events")
+    collections = models.ManyToManyField(Collection, blank=True, related_name="events")
+    published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_date", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+
+class EventComponent(models.Model):
+    """A link from an event to a component, kept by the component's stable reference
+    so it survives the finding aid being loaded again."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="component_links")
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE)
+    component_ref = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "collection", "component_ref"], name="event_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} -> {self.collection.identifier}/{self.component_ref}"
