@@ -47,7 +47,7 @@ def write_finding_aid(
     items_every: int = 4,
 ) -> int:
     """Write a finding aid of about ``target_bytes``; return the number of components."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
     out.write(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<ead xmlns="urn:isbn:1-931666-22-9" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
@@ -55,7 +55,8 @@ def write_finding_aid(
         f"<titleproper>Synthetic records {identifier}</titleproper></titlestmt></filedesc>"
         "</eadheader>\n"
         '<archdesc level="collection"><did>'
-        f"<unittitle>Synthetic records of a national council</unittitle><unitid>{identifier}</unitid>"
+        "<unittitle>Synthetic records of a national council</unittitle>"
+        f"<unitid>{identifier}</unitid>"
         '<unitdate normal="1964/1991" type="inclusive">1964-1991</unitdate>'
         "<physdesc><extent>900 linear feet</extent></physdesc>"
         '<langmaterial><language langcode="eng">English</language>, '

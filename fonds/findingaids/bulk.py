@@ -28,10 +28,11 @@ class Inserter:
 
     def insert(self, rows: Iterable[Sequence[Any]]) -> None:
         prepared = []
+        adapt = connection.ops.adapt_json_value
         for row in rows:
             values = list(row)
             for i in self.adapt:
-                values[i] = connection.ops.adapt_json_value(values[i], None)
+                values[i] = adapt(values[i], None)
             prepared.append(values)
         if prepared:
             with connection.cursor() as cursor:

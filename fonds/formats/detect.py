@@ -69,9 +69,11 @@ def _detect_xml(path: Path, head: bytes) -> Detected:
     check_prolog(str(path), head)
     root_ns = ""
     root = ""
+    context = None
     try:
         with open(path, "rb") as handle:
-            for _event, el in etree.iterparse(handle, events=("start",), **PARSER_OPTIONS):
+            context = etree.iterparse(handle, events=("start",), **PARSER_OPTIONS)
+            for _event, el in context:
                 if not isinstance(el.tag, str):
                     continue
                 if not root:
@@ -85,7 +87,8 @@ def _detect_xml(path: Path, head: bytes) -> Detected:
                     return Detected("ead3")
                 return Detected("ead2002")
     except etree.XMLSyntaxError as error:
-        raise syntax_error(str(path), error) from None
+        log = context.error_log if context is not None else None
+        raise syntax_error(str(path), error, log) from None
     if root == "ead":
         if root_ns == EAD2002_NS or not root_ns:
             return Detected("ead2002", root_ns)

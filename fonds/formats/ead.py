@@ -28,7 +28,7 @@ from .archival import (
     Note,
 )
 from .errors import FormatError, column_of
-from .markup import attribute, nfc, plain, text_of, to_html
+from .markup import attribute, nfc, plain, safe_href, text_of, to_html
 from .xmlsafe import iterparse, localname, namespace
 
 EAD2002_NS = "urn:isbn:1-931666-22-9"
@@ -443,7 +443,7 @@ class EADReader:
                     description = to_html(child)
             record.digital_objects.append(
                 DigitalObject(
-                    href=nfc((attribute(el, "href") or "").strip()),
+                    href=nfc(safe_href(attribute(el, "href")) or ""),
                     title=plain(attribute(el, "title") or el.get("linktitle") or text_of(el) or ""),
                     role=attribute(el, "role") or el.get("daotype") or None,
                     description=description,
@@ -466,7 +466,7 @@ class EADReader:
             if child_name == "daoloc":
                 record.digital_objects.append(
                     DigitalObject(
-                        href=nfc((attribute(child, "href") or "").strip()),
+                        href=nfc(safe_href(attribute(child, "href")) or ""),
                         title=plain(attribute(child, "title") or child.get("label") or label),
                         role=attribute(child, "role") or None,
                         group_label=label or None,
@@ -489,7 +489,8 @@ def _trim(text: str) -> str:
 
 
 def _unitdate(el: Any) -> DateSpan:
-    return dates.normalize(_trim(text_of(el)), el.get("normal"), el.get("type") or None)
+    type_ = el.get("type") or el.get("unitdatetype") or None  # EAD 2002, EAD3
+    return dates.normalize(_trim(text_of(el)), el.get("normal"), type_)
 
 
 def _level(el: Any) -> str:

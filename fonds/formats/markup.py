@@ -112,11 +112,12 @@ def text_of(element: Any, skip: frozenset[str] = frozenset()) -> str:
 
 
 def _collect_text(element: Any, skip: frozenset[str], parts: list[str]) -> None:
+    """Skip only direct children named in ``skip``, as :func:`to_html` does."""
     if element.text:
         parts.append(element.text)
     for child in element:
         if isinstance(child.tag, str) and localname(child.tag) not in skip:
-            _collect_text(child, skip, parts)
+            _collect_text(child, frozenset(), parts)
             parts.append(" " if localname(child.tag) in {"lb", "p", "item"} else "")
         if child.tail:
             parts.append(child.tail)

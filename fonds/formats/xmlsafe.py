@@ -26,7 +26,14 @@ PARSER_OPTIONS: dict[str, Any] = {
 
 PROLOG_LIMIT = 1 << 20  # bytes of prolog (declaration, comments, DOCTYPE) we inspect
 
-_ENTITY_DECL = re.compile(r"<!ENTITY", re.IGNORECASE)
+# Before the DOCTYPE: white space, the XML declaration, processing instructions, comments.
+_PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+# Inside the DOCTYPE: quoted literals, comments and processing instructions are read
+# whole (a "[", "]", ">" or "<!ENTITY" in them is text); unterminated, they run to the end.
+_DOCTYPE_TOKEN = re.compile(
+    r"\"[^\"]*\"?|'[^']*'?|<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!ENTITY|[\[\]>]",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 def safe_parser() -> etree.XMLParser:
@@ -54,38 +61,49 @@ def decode_head(head: bytes) -> str:
 def check_prolog(path: str, head: bytes) -> None:
     """Refuse a document whose DOCTYPE internal subset declares entities."""
     text = decode_head(head)
-    start = text.find("<!DOCTYPE")
-    if start < 0:
+    start = 0
+    while (skipped := _PROLOG_SKIP.match(text, start)) is not None:
+        start = skipped.end()
+    if not text.startswith("<!DOCTYPE", start):
+        truncated = len(head) >= PROLOG_LIMIT
+        if truncated and (start == len(text) or text.startswith(("<?", "<!--"), start)):
+            raise FormatError(path, "the prolog is too large to inspect; refused")
         return
-    bracket = text.find("[", start)
-    close = text.find(">", start)
-    if bracket < 0 or (0 <= close < bracket):
-        return  # no internal subset
-    subset_end = text.find("]", bracket)
-    subset = text[bracket : subset_end if subset_end >= 0 else len(text)]
-    match = _ENTITY_DECL.search(subset)
-    if match is None:
-        if subset_end < 0:
-            raise FormatError(path, "DTD internal subset is too large to inspect; refused")
-        return
-    offset = bracket + match.start()
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    raise FormatError(
-        path,
-        "the DTD declares entities; entity declarations are refused "
-        "(they allow external-entity and expansion attacks)",
-        line,
-        column,
-    )
+    in_subset = False
+    for token in _DOCTYPE_TOKEN.finditer(text, start + len("<!DOCTYPE")):
+        value = token.group()
+        if value == ">" and not in_subset:
+            return  # no internal subset
+        if value == "[":
+            in_subset = True
+        elif value == "]" and in_subset:
+            return
+        elif value.upper() == "<!ENTITY":
+            offset = token.start()
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            raise FormatError(
+                path,
+                "the DTD declares entities; entity declarations are refused "
+                "(they allow external-entity and expansion attacks)",
+                line,
+                column,
+            )
+    raise FormatError(path, "DTD internal subset is too large to inspect; refused")
 
 
-def syntax_error(path: str, error: etree.XMLSyntaxError) -> FormatError:
+def syntax_error(path: str, error: etree.XMLSyntaxError, log: Any = None) -> FormatError:
+    """``log`` is the parse's own error log (``iterparse(...).error_log``), when known."""
     line, column = error.position if error.position else (error.lineno, None)
     message = str(error.msg or error)
+    fatal = log.filter_from_fatals() if log is not None else None
+    if not line and fatal:
+        # iterparse without entity resolution reports "no element found" at line 0
+        # while its log holds the real error (an undefined entity, for one).
+        line, column, message = fatal[0].line, fatal[0].column, fatal[0].message
     message = re.sub(r"\s*\(.*?, line \d+\)$", "", message)
     message = re.sub(r", line \d+, column \d+$", "", message)
-    return FormatError(path, f"not well-formed XML: {message}", line, column)
+    return FormatError(path, f"not well-formed XML: {message}", line or None, column or None)
 
 
 def iterparse(
@@ -103,7 +121,7 @@ def iterparse(
     try:
         yield from context
     except etree.XMLSyntaxError as error:
-        raise syntax_error(path, error) from None
+        raise syntax_error(path, error, context.error_log) from None
 
 
 def localname(tag: str) -> str:

@@ -1,0 +1,140 @@
+"""The ``fonds`` command, run as a user runs it: in a subprocess, on real files."""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fonds.cli import build_parser
+from fonds.devtools.synthetic import write_file
+from tests.conftest import corpus_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fonds_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["FONDS_HOME"] = str(home)
+    env.pop("FONDS_DATABASE_URL", None)
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def run(home: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "fonds", *args],
+        env=fonds_env(home),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def collections(home: Path) -> list[tuple[str, int]]:
+    with sqlite3.connect(home / "fonds.sqlite3") as db:
+        return sorted(db.execute("SELECT identifier, component_count FROM findingaids_collection"))
+
+
+def component_count(home: Path) -> int:
+    with sqlite3.connect(home / "fonds.sqlite3") as db:
+        return db.execute("SELECT COUNT(*) FROM findingaids_component").fetchone()[0]
+
+
+def test_every_subcommand_has_help(tmp_path):
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"load", "serve", "check", "demo", "manage"} <= set(commands)
+    for name in commands:
+        result = run(tmp_path, name, "--help")
+        assert result.returncode == 0, result.stderr
+        assert "usage: fonds" in result.stdout
+
+
+def test_load_reports_each_problem_on_one_line_and_exits_non_zero(tmp_path, corpus):
+    result = run(
+        tmp_path,
+        "load",
+        str(corpus / "nyu-tam183-new-jewish-agenda.xml"),
+        str(corpus / "emory-badlyformed.xml"),
+        str(corpus / "ehri-invalid-ead.xml"),
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 2
+    assert re.search(r"emory-badlyformed\.xml:2:30: error: not well-formed XML", errors[0])
+    assert re.search(r"ehri-invalid-ead\.xml:17:\d+: error: .*unitid", errors[1])
+    assert "loaded 1, replaced 0, unchanged 0, skipped 2; 109 components" in result.stdout
+    assert collections(tmp_path) == [("tam_183", 109)]
+
+
+def test_load_a_folder_then_again_is_unchanged(tmp_path, corpus):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("ehri-yv-m19-eng.xml", "saa-c1571-ead3.xml"):
+        (folder / name).write_bytes((corpus / name).read_bytes())
+    (folder / "README.md").write_text("not a record")
+    first = run(tmp_path, "load", str(folder), check=True)
+    assert "loaded 2," in first.stdout
+    second = run(tmp_path, "load", str(folder), check=True)
+    assert "loaded 0, replaced 0, unchanged 2, skipped 0" in second.stdout
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path, corpus):
+    run(tmp_path, "load", str(corpus / "ehri-yv-m19-eng.xml"), check=True)
+    with sqlite3.connect(tmp_path / "fonds.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    result = run(tmp_path, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "collections: 1" in result.stdout
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_large_load_leaves_the_previous_state(tmp_path):
+    home = tmp_path / "home"
+    run(home, "load", str(corpus_file("nyu-wag232-goldstein-jlc-files.xml")), check=True)
+    before = collections(home), component_count(home)
+    big = tmp_path / "big.xml"
+    write_file(big, 40, identifier="BIG-1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fonds", "load", "--quiet", str(big)],
+        env=fonds_env(home),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wal = home / "fonds.sqlite3-wal"
+    deadline = time.monotonic() + 120
+    # wait until the load has written a good part of its rows into the WAL
+    while time.monotonic() < deadline and (not wal.exists() or wal.stat().st_size < 20_000_000):
+        assert process.poll() is None, "the load ended before it could be killed"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert (collections(home), component_count(home)) == before
+    # and the next load works
+    run(home, "load", "--quiet", str(big), check=True)
+    assert ("BIG-1",) in [(c,) for c, _ in collections(home)]
+
+
+@pytest.mark.slow
+def test_a_100_mb_finding_aid_loads_in_bounded_memory(tmp_path):
+    big = tmp_path / "huge.xml"
+    count = write_file(big, 100, identifier="HUGE-1")
+    assert big.stat().st_size >= 100 * 1024 * 1024
+    result = run(tmp_path / "home", "load", "--quiet", str(big), check=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mb < 300, f"peak memory {peak_mb:.0f} MB"
+    assert collections(tmp_path / "home") == [("HUGE-1", count)], result.stdout
