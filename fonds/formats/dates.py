@@ -19,7 +19,8 @@ import re
 from .archival import DateSpan
 
 _UNDATED = re.compile(
-    r"^\s*[\[(]?\s*(undated|n\.\s*d\.?|nd|no dates?|date unknown|unknown date|sine dato|s\.\s*d\.)"
+    r"^[\s,;:]*[\[(]?\s*"  # exports leave ", undated" after a date that is not there
+    r"(undated|n\.\s*d\.?|nd|no dates?|date unknown|unknown date|sine dato|s\.\s*d\.)"
     r"\s*[\])]?\s*\.?\s*$",
     re.IGNORECASE,
 )

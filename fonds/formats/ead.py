@@ -95,7 +95,8 @@ class EADReader:
             if event == "start":
                 if not root_seen:
                     root_seen = True
-                    self._root(el, name)
+                    root = el.getroottree().getroot()  # el, unless the root is not <ead>
+                    self._root(root, localname(root.tag))
                     continue
                 if namespace(tag) != self._ns:
                     continue
@@ -150,7 +151,7 @@ class EADReader:
             elif name == "archdesc":
                 self._archdesc(el)
         if not root_seen:
-            raise FormatError(self.path, "empty document")
+            raise FormatError(self.path, "no <ead> element: empty document or another format")
         self._require_identity(None)
 
     def _root(self, el: Any, name: str) -> None:
