@@ -28,6 +28,7 @@ _APPROX = re.compile(r"\b(circa|ca\.|c\.|approximately|about|\?)", re.IGNORECASE
 _YEAR_TEXT = re.compile(r"(?<![\d])(1[0-9]{3}|20[0-9]{2})(s|'s)?(?![\d])")
 _ISO_YEAR = re.compile(r"^\s*(-?\d{1,4})")
 OPEN_END_YEARS = {9999}
+_OPEN_TEXT = re.compile(r"^\D*\d{4}\s*[-\u2013]\s*(present)?\s*$", re.IGNORECASE)
 
 
 def _iso_year(value: str) -> int | None:
@@ -88,6 +89,8 @@ def normalize(text: str, normal: str | None = None, type_: str | None = None) ->
         span.begin, span.end, span.open_end = parsed
         return span
     span.begin, span.end = years_in_text(text)
+    if span.begin is not None and _OPEN_TEXT.search(text):  # "1990-" runs on
+        span.end, span.open_end = None, True
     if span.begin is None and not text:
         span.undated = True
     return span

@@ -323,6 +323,9 @@ class EADReader:
                 self._physdesc(child, record)
             elif name == "physdescstructured":
                 record.extents.append(_quantity(child))
+                for part in child:
+                    if isinstance(part.tag, str) and localname(part.tag) == "descriptivenote":
+                        record.notes.append(_note(part, "physdesc"))
             elif name == "physdescset":
                 record.extents.extend(
                     _quantity(part)

@@ -102,6 +102,15 @@ def plain(text: str) -> str:
     return nfc(_SPACE.sub(" ", text).strip())
 
 
+# Phrase-level elements: no word break after them in plain text.
+_INLINE = frozenset(
+    {"emph", "title", "abbr", "expan", "ref", "extref", "ptr", "extptr", "archref", "bibref"}
+    | {"foreign", "quote", "footnote", "date", "num", "unitdate", "part", "linkgrp"}
+    | {"persname", "corpname", "famname", "name", "geogname", "subject", "genreform"}
+    | {"function", "occupation", "language", "physfacet", "extent", "dimensions"}
+)
+
+
 def text_of(element: Any, skip: frozenset[str] = frozenset()) -> str:
     """The plain text of an element, white space collapsed, optionally skipping children."""
     if not skip:
@@ -118,7 +127,9 @@ def _collect_text(element: Any, skip: frozenset[str], parts: list[str]) -> None:
     for child in element:
         if isinstance(child.tag, str) and localname(child.tag) not in skip:
             _collect_text(child, frozenset(), parts)
-            parts.append(" " if localname(child.tag) in {"lb", "p", "item"} else "")
+            # Block elements end a word even when the source has no white space
+            # between them ("<note>Name (1918-1993)</note><p>Nikos...").
+            parts.append("" if localname(child.tag) in _INLINE else " ")
         if child.tail:
             parts.append(child.tail)
 

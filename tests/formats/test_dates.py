@@ -192,3 +192,9 @@ def test_voorhis_every_normal_is_used():
     spans = [d for r in read(name).everything for d in r.dates]
     assert len(spans) == 572
     assert all(d.begin is not None or d.undated for d in spans)
+
+
+@pytest.mark.parametrize("text", ["1990-", "1990 - present", "1990–"])
+def test_a_range_that_runs_on_is_open(text):
+    span = normalize(text)
+    assert (span.begin, span.end, span.open_end) == (1990, None, True)

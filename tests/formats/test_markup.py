@@ -327,3 +327,11 @@ def test_croatian_and_character_references():
     assert texts and all("&#" not in t and "&apos;" not in t for t in texts)
     source = [squash(own_text(el)) for el in elements(name, "accessrestrict")]
     assert sorted(squash(t) for t in texts) == sorted(source)
+
+
+def test_plain_text_breaks_words_between_block_elements():
+    note = etree.fromstring(
+        "<bioghist><head>Head</head><note><p>Name (1918-1993)</p></note><p>Nikos was"
+        " <emph>here</emph>.</p><list><item>one</item><item>two</item></list></bioghist>"
+    )
+    assert text_of(note, skip=frozenset({"head"})) == "Name (1918-1993) Nikos was here. one two"
