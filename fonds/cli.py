@@ -2,6 +2,8 @@
 
     fonds load PATH...          load finding aids (EAD 2002, EAD3) from files or folders
     fonds demo                  load the demo archive shipped with fonds
+    fonds search QUERY          search everything, as the portal does
+    fonds reindex               rebuild the search index from the database
     fonds serve                 serve the portal
     fonds check                 report misconfiguration and the state of the data
     fonds manage ARGS...        run a Django management command (createsuperuser, ...)
@@ -12,8 +14,10 @@ Configuration comes from the environment; see docs/configuration.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +40,10 @@ def ensure_database(verbose: bool = False) -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    # Finish index updates a crash left behind (the database is always ahead).
+    from fonds.search.service import sync
+
+    sync()
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -100,6 +108,14 @@ def cmd_load(args: argparse.Namespace) -> int:
             f"unchanged {report.count('unchanged')}, skipped {report.count('skipped')}; "
             f"{report.components:,} components in {report.seconds:.2f} s"
         )
+    from fonds.search.service import sync
+
+    started = time.perf_counter()
+    owners = sync()
+    if owners and not args.quiet:
+        out.print(
+            f"search index: {owners} record set(s) updated in {time.perf_counter() - started:.2f} s"
+        )
     return 0 if report.ok else 1
 
 
@@ -107,6 +123,86 @@ def cmd_demo(args: argparse.Namespace) -> int:
     demo = Path(__file__).resolve().parent / "demo" / "findingaids"
     args.paths = [str(demo)]
     return cmd_load(args)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from fonds.search.service import SearchRequest, search
+
+    ensure_database()
+    filters: dict[str, list[str]] = {}
+    for item in args.filter or []:
+        facet, _, value = item.partition("=")
+        filters.setdefault(facet.strip(), []).append(value.strip())
+    if args.collection:
+        filters.setdefault("collection", []).append(args.collection)
+    results = search(
+        SearchRequest(
+            text=" ".join(args.query),
+            filters=filters,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            sort=args.sort,
+            offset=args.offset,
+            limit=args.limit,
+        )
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "total": results.total,
+                    "hits": [
+                        {
+                            "key": h.key,
+                            "type": h.type,
+                            "title": h.title,
+                            "url": h.url,
+                            "score": h.score,
+                            "path": [p["title"] for p in h.data.get("path", [])],
+                            "collection": h.data.get("collection", {}).get("identifier"),
+                        }
+                        for h in results.hits
+                    ],
+                    "facets": {
+                        f: [[v.value, v.count] for v in values]
+                        for f, values in results.facets.items()
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"{results.total:,} results ({results.seconds * 1000:.0f} ms)", markup=False)
+    for number, hit in enumerate(results.hits, start=results.request.offset + 1):
+        path = [hit.data.get("collection", {}).get("title", "")] if hit.type == "component" else []
+        path += [p["title"] for p in hit.data.get("path", [])]
+        trail = " > ".join(p for p in path if p)
+        date = f", {hit.data['date']}" if hit.data.get("date") else ""
+        out.print(f"{number:>4}. [{hit.type}] {hit.title}{date}", markup=False)
+        if trail:
+            out.print(f"      {trail}", markup=False)
+        if hit.url:
+            out.print(f"      {hit.url}", markup=False)
+    if args.facets:
+        for facet, values in results.facets.items():
+            if values:
+                listed = ", ".join(f"{v.value} ({v.count})" for v in values[:10])
+                out.print(f"{facet}: {listed}", markup=False)
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from fonds.search.service import reindex
+
+    ensure_database()
+    started = time.perf_counter()
+    count = reindex()
+    print(f"search index rebuilt: {count:,} documents in {time.perf_counter() - started:.2f} s")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -169,6 +265,41 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="load again even when unchanged")
     demo.add_argument("--quiet", action="store_true", help="print only errors")
     demo.set_defaults(func=cmd_demo)
+
+    search = commands.add_parser(
+        "search",
+        help="search everything, as the portal does",
+        description="Search collections, components, organizations, people, events and "
+        "works. Every word must match, in any spelling or script the index knows; "
+        '"quoted words" match as a phrase; -word excludes.',
+    )
+    search.add_argument("query", nargs="*", metavar="QUERY", help="words to look for")
+    search.add_argument(
+        "--filter",
+        action="append",
+        metavar="FACET=VALUE",
+        help="keep results with this facet value (repeatable): type, collection, level, "
+        "decade, person, organization, place, subject, genre, digital",
+    )
+    search.add_argument("--collection", help="search within one collection (its identifier)")
+    search.add_argument("--from", dest="date_from", type=int, help="dated in or after this year")
+    search.add_argument("--to", dest="date_to", type=int, help="dated in or before this year")
+    search.add_argument(
+        "--sort", default="relevance", choices=["relevance", "date", "-date", "title"]
+    )
+    search.add_argument("--limit", type=int, default=10, help="results to show")
+    search.add_argument("--offset", type=int, default=0, help="results to skip")
+    search.add_argument("--facets", action="store_true", help="print facet counts")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(func=cmd_search)
+
+    reindex = commands.add_parser(
+        "reindex",
+        help="rebuild the search index from the database",
+        description="Rebuild the whole search index from the database, beside the "
+        "current one, then swap: searches keep working during the rebuild.",
+    )
+    reindex.set_defaults(func=cmd_reindex)
 
     serve = commands.add_parser(
         "serve",

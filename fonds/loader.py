@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db import transaction
 from lxml import etree
 
 from fonds.findingaids.loading import load_finding_aid
 from fonds.formats.detect import FORMAT_NAMES, detect
 from fonds.formats.errors import FormatError
 from fonds.formats.xmlsafe import syntax_error
+from fonds.search.service import enqueue
 
 # When a folder is walked, files with these endings are documentation or media,
 # not records: they are passed over. A file named on the command line is always read.
@@ -86,9 +88,17 @@ def load_file(
         detected = detect(path)
         result.format = detected.name
         if detected.format in ("ead2002", "ead3"):
-            outcome = load_finding_aid(
-                path, "3" if detected.format == "ead3" else "2002", force=force, progress=progress
-            )
+            # The search index learns of the change in the same transaction (see
+            # fonds.search.service: database first, index after).
+            with transaction.atomic():
+                outcome = load_finding_aid(
+                    path,
+                    "3" if detected.format == "ead3" else "2002",
+                    force=force,
+                    progress=progress,
+                )
+                if outcome.status != "unchanged":
+                    enqueue(f"collection:{outcome.identifier}")
         else:
             raise FormatError(
                 str(path), f"{FORMAT_NAMES[detected.format]} files cannot be loaded yet", 1, 1

@@ -100,6 +100,15 @@ FONDS_LOAD_BATCH_SIZE = int(
     _env("FONDS_LOAD_BATCH_SIZE", "2000", "Components written to the database per batch.")
 )
 
+FONDS_SEARCH_BACKEND = _env(
+    "FONDS_SEARCH_BACKEND",
+    "embedded",
+    "Search backend: embedded (a tantivy index in FONDS_INDEX_DIR).",
+)
+FONDS_INDEX_DIR = Path(
+    _env("FONDS_INDEX_DIR", str(FONDS_HOME / "index"), "Folder of the embedded search index.")
+).resolve()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -112,6 +121,7 @@ INSTALLED_APPS = [
     "fonds.timeline",
     "fonds.bibliography",
     "fonds.pages",
+    "fonds.search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Search over every record type: one interface, an embedded and a server backend."""

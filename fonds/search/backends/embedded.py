@@ -1,0 +1,306 @@
+"""The embedded backend: a tantivy index in ``FONDS_HOME/index``.
+
+Chosen over SQLite FTS5 by measurement (see bench/search.py and docs/search.md).
+Text arrives already analyzed (:mod:`fonds.search.analysis`), so tantivy only splits
+on white space; facets are raw multi-valued fast fields counted with tantivy's terms
+aggregation. A full rebuild writes a new index beside the old one and swaps the two
+folders, so searches go on during a rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from ..analysis import analyzed, key_text
+from .base import FACETS, Criteria, RawHit, RawResults, SearchDocument
+
+SCHEMA_VERSION = "2"
+TEXT_FIELDS = {"title": 4.0, "names": 2.0, "variants": 1.5, "body": 1.0, "context": 0.3}
+KEY_BOOST = 1.2
+CONTEXT_BOOST = TEXT_FIELDS["context"]
+CONTEXT_BOOST = TEXT_FIELDS["context"]
+WRITER_HEAP = 128_000_000
+LOCK_WAIT_SECONDS = 120
+SEGMENT_SIZE = 100_000  # terms counted per segment: above any facet's distinct values
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("key", stored=True, tokenizer_name="raw")
+    builder.add_text_field("owner", tokenizer_name="raw", index_option="basic")
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace")
+    builder.add_text_field("keys", tokenizer_name="whitespace", index_option="freq")
+    builder.add_text_field("context_keys", tokenizer_name="whitespace", index_option="freq")
+    for name in FACETS:
+        builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_integer_field("begin", indexed=True, fast=True)
+    builder.add_integer_field("end", indexed=True, fast=True)
+    builder.add_float_field("boost", fast=True)
+    builder.add_text_field("sort_title", tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_bytes_field("data", stored=True)
+    builder.add_bytes_field("text", stored=True)
+    return builder.build()
+
+
+SCHEMA = _schema()
+
+
+def _document(doc: SearchDocument) -> tantivy.Document:
+    out = tantivy.Document()
+    out.add_text("key", doc.key)
+    out.add_text("owner", doc.owner)
+    names = " ".join(doc.names)
+    variants = " ".join(doc.variants)
+    for name, value in (
+        ("title", doc.title),
+        ("names", names),
+        ("variants", variants),
+        ("body", doc.body),
+        ("context", doc.context),
+    ):
+        if value:
+            out.add_text(name, analyzed(value))
+    out.add_text("keys", key_text(doc.title, names, variants, doc.body))
+    if doc.context:
+        out.add_text("context_keys", key_text(doc.context))
+    for facet in FACETS:
+        for value in doc.facets.get(facet, ()):
+            if value:
+                out.add_text(facet, value)
+    if doc.begin is not None:
+        out.add_integer("begin", doc.begin)
+        out.add_integer("end", doc.end if doc.end is not None else doc.begin)
+    out.add_float("boost", doc.boost)
+    out.add_text("sort_title", doc.sort_title[:200] or "~")
+    out.add_bytes("data", json.dumps(doc.data, ensure_ascii=False).encode())
+    out.add_bytes("text", doc.body[:20_000].encode())
+    return out
+
+
+class EmbeddedBackend:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._index: tantivy.Index | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    # -- opening ----------------------------------------------------------------
+
+    def _version_file(self, path: Path) -> Path:
+        return path / "fonds-schema-version"
+
+    def _create(self, path: Path) -> tantivy.Index:
+        path.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(SCHEMA, path=str(path))
+        self._version_file(path).write_text(SCHEMA_VERSION)
+        return index
+
+    def _stamp_now(self) -> tuple[int, int] | None:
+        try:
+            meta = os.stat(self.path / "meta.json")
+            folder = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return folder.st_ino, meta.st_mtime_ns
+
+    def index(self) -> tantivy.Index:
+        """The index, re-opened when another process committed or swapped it."""
+        with self._lock:
+            stamp = self._stamp_now()
+            if self._index is None or stamp is None or stamp[0] != (self._stamp or (0,))[0]:
+                if stamp is None or not self._compatible():
+                    if self.path.exists():
+                        shutil.rmtree(self.path)
+                    self._index = self._create(self.path)
+                else:
+                    self._index = tantivy.Index.open(str(self.path))
+                self._stamp = self._stamp_now()
+            elif stamp != self._stamp:
+                self._index.reload()
+                self._stamp = stamp
+            return self._index
+
+    def _compatible(self) -> bool:
+        try:
+            return self._version_file(self.path).read_text().strip() == SCHEMA_VERSION
+        except FileNotFoundError:
+            return False
+
+    def _writer(self, index: tantivy.Index) -> Any:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                return index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    # -- writing ----------------------------------------------------------------
+
+    def replace(self, owners: Iterable[str], documents: Iterable[SearchDocument]) -> int:
+        index = self.index()
+        writer = self._writer(index)
+        try:
+            for owner in owners:
+                writer.delete_documents_by_term("owner", owner)
+            count = 0
+            for doc in documents:
+                writer.add_document(_document(doc))
+                count += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        self.index()  # pick up the commit
+        return count
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        fresh = self.path.with_name(self.path.name + f".new-{os.getpid()}")
+        if fresh.exists():
+            shutil.rmtree(fresh)
+        index = self._create(fresh)
+        writer = self._writer(index)
+        count = 0
+        for doc in documents:
+            writer.add_document(_document(doc))
+            count += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        old = self.path.with_name(self.path.name + f".old-{os.getpid()}")
+        with self._lock:
+            if self.path.exists():
+                os.replace(self.path, old)
+            os.replace(fresh, self.path)
+            self._index = None
+        shutil.rmtree(old, ignore_errors=True)
+        self.index()
+        return count
+
+    # -- reading ----------------------------------------------------------------
+
+    def _term(self, field: str, value: str) -> tantivy.Query:
+        return tantivy.Query.term_query(SCHEMA, field, value)
+
+    def _query(self, criteria: Criteria) -> tantivy.Query:
+        Q, Occur = tantivy.Query, tantivy.Occur
+        clauses: list[tuple[Any, tantivy.Query]] = []
+        for term in criteria.query.terms:
+            options = [
+                (Occur.Should, Q.boost_query(self._term(field, term.fold), boost))
+                for field, boost in TEXT_FIELDS.items()
+            ]
+            if term.key:
+                by_key = Q.boost_query(self._term("keys", term.key), KEY_BOOST)
+                in_context = Q.boost_query(self._term("context_keys", term.key), CONTEXT_BOOST)
+                options += [(Occur.Should, by_key), (Occur.Should, in_context)]
+            clauses.append((Occur.Must, Q.boolean_query(options)))
+        for phrase in criteria.query.phrases:
+            options = [
+                (Occur.Should, Q.boost_query(Q.phrase_query(SCHEMA, field, list(phrase)), boost))
+                for field, boost in TEXT_FIELDS.items()
+            ]
+            clauses.append((Occur.Must, Q.boolean_query(options)))
+        for term in criteria.query.excluded:
+            for field in TEXT_FIELDS:
+                clauses.append((Occur.MustNot, self._term(field, term.fold)))
+        for facet, values in criteria.filters.items():
+            if facet in FACETS and values:
+                options = [(Occur.Should, self._term(facet, v)) for v in values]
+                clauses.append((Occur.Must, Q.boolean_query(options)))
+        if criteria.date_from is not None or criteria.date_to is not None:
+            # overlap: the record begins before the range ends and ends after it begins
+            if criteria.date_to is not None:
+                clauses.append(
+                    (
+                        Occur.Must,
+                        Q.range_query(
+                            SCHEMA, "begin", tantivy.FieldType.Integer, None, criteria.date_to
+                        ),
+                    )
+                )
+            if criteria.date_from is not None:
+                clauses.append(
+                    (
+                        Occur.Must,
+                        Q.range_query(
+                            SCHEMA, "end", tantivy.FieldType.Integer, criteria.date_from, None
+                        ),
+                    )
+                )
+        if not any(occur == Occur.Must for occur, _ in clauses):
+            clauses.append((Occur.Must, Q.all_query()))
+        return Q.boolean_query(clauses)
+
+    def search(
+        self,
+        criteria: Criteria,
+        *,
+        sort: str,
+        offset: int,
+        limit: int,
+        facets: list[str],
+        facet_limit: int,
+    ) -> RawResults:
+        index = self.index()
+        searcher = index.searcher()
+        query = self._query(criteria)
+        options: dict[str, Any] = {"limit": limit, "offset": offset, "count": True}
+        if sort == "relevance" and not criteria.query.empty:
+            options["weight_by_field"] = "boost"
+        elif sort in ("date", "-date"):
+            options["order_by_field"] = "begin"
+            options["order"] = tantivy.Order.Asc if sort == "date" else tantivy.Order.Desc
+        elif sort == "title" or criteria.query.empty:
+            options["order_by_field"] = "sort_title"
+            options["order"] = tantivy.Order.Asc
+        found = searcher.search(query, **options)
+        hits = []
+        for score, address in found.hits:
+            doc = searcher.doc(address)
+            data = json.loads(doc["data"][0])
+            body = doc["text"][0].decode() if doc["text"] else ""
+            # ordered searches give the sort value in place of a score
+            relevance = float(score) if isinstance(score, float) else 0.0
+            hits.append(RawHit(key=doc["key"][0], score=relevance, data=data, body=body))
+        counts, exact = self._aggregate(searcher, query, facets, facet_limit)
+        total = int(getattr(found, "count", 0) or 0)
+        return RawResults(total=total, hits=hits, facets=counts, exact=exact)
+
+    def _aggregate(
+        self, searcher: Any, query: tantivy.Query, facets: list[str], facet_limit: int
+    ) -> tuple[dict[str, list[tuple[str, int]]], bool]:
+        if not facets:
+            return {}, True
+        spec = {
+            f: {"terms": {"field": f, "size": facet_limit, "segment_size": SEGMENT_SIZE}}
+            for f in facets
+        }
+        result = searcher.aggregate(query, spec)
+        counts = {
+            f: [(b["key"], int(b["doc_count"])) for b in result.get(f, {}).get("buckets", [])]
+            for f in facets
+        }
+        exact = all(not result.get(f, {}).get("doc_count_error_upper_bound", 0) for f in facets)
+        return counts, exact
+
+    def facet_counts(
+        self, criteria: Criteria, facets: list[str], facet_limit: int
+    ) -> dict[str, list[tuple[str, int]]]:
+        searcher = self.index().searcher()
+        counts, _ = self._aggregate(searcher, self._query(criteria), facets, facet_limit)
+        return counts
+
+    def count(self) -> int:
+        return int(self.index().searcher().num_docs)

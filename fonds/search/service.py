@@ -1,0 +1,197 @@
+"""Searching, and keeping the index in step with the database.
+
+``search()`` is what pages, the API and ``fonds search`` call. Facets are
+multi-select: the counts of a facet are computed with every filter but its own, so
+choosing one value still shows the others with their counts.
+
+Writes follow one rule: the database first, the index after. ``enqueue()`` is called
+inside the database transaction that changes records; ``sync()`` after the commit
+brings the index up to date and removes the tasks it did. Tasks left by a crash are
+done by the next ``sync()``, which every ``fonds`` command and the server run first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from .analysis import highlight
+from .backends import get_backend
+from .backends.base import FACETS, Criteria, ParsedQuery
+from .indexing import Variants, all_documents, documents_of
+from .models import IndexTask
+from .query import parse
+
+SORTS = ("relevance", "date", "-date", "title")
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+
+
+@dataclass
+class SearchRequest:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: int | None = None
+    date_to: int | None = None
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    facet_limit: int = 20
+    facets: list[str] = field(default_factory=lambda: list(FACETS))
+
+    def criteria(self) -> Criteria:
+        return Criteria(parse(self.text), self.filters, self.date_from, self.date_to)
+
+
+@dataclass
+class Hit:
+    key: str
+    type: str
+    title: str
+    url: str
+    score: float
+    snippet: str  # safe HTML
+    data: dict[str, Any]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    exact: bool
+    seconds: float
+
+    def grouped(self) -> list[tuple[dict[str, str], list[Hit]]]:
+        """Hits grouped under their collection, in the order of each group's best hit."""
+        groups: dict[str, tuple[dict[str, str], list[Hit]]] = {}
+        for hit in self.hits:
+            collection = hit.data.get("collection") or {"identifier": "", "title": "", "url": ""}
+            groups.setdefault(collection.get("identifier", ""), (collection, []))[1].append(hit)
+        return list(groups.values())
+
+
+def _clean(request: SearchRequest) -> SearchRequest:
+    request.sort = request.sort if request.sort in SORTS else "relevance"
+    request.limit = max(1, min(int(request.limit), MAX_LIMIT))
+    request.offset = max(0, min(int(request.offset), MAX_OFFSET))
+    request.filters = {
+        k: [v for v in values if v][:20] for k, values in request.filters.items() if k in FACETS
+    }
+    request.facets = [f for f in request.facets if f in FACETS]
+    if (
+        request.date_from is not None
+        and request.date_to is not None
+        and request.date_from > request.date_to
+    ):
+        request.date_from, request.date_to = request.date_to, request.date_from
+    return request
+
+
+def _snippet_terms(query: ParsedQuery) -> tuple[set[str], set[str]]:
+    folds = {t.fold for t in query.terms} | {w for p in query.phrases for w in p}
+    keys = {t.key for t in query.terms if t.key}
+    return folds, keys
+
+
+def search(request: SearchRequest) -> SearchResults:
+    started = time.perf_counter()
+    request = _clean(request)
+    criteria = request.criteria()
+    backend = get_backend()
+    selected = [f for f in request.facets if request.filters.get(f)]
+    plain = [f for f in request.facets if f not in selected]
+    raw = backend.search(
+        criteria,
+        sort=request.sort,
+        offset=request.offset,
+        limit=request.limit,
+        facets=plain,
+        facet_limit=request.facet_limit,
+    )
+    counts = dict(raw.facets)
+    for facet in selected:
+        counts.update(backend.facet_counts(criteria.without(facet), [facet], request.facet_limit))
+    facets: dict[str, list[FacetValue]] = {}
+    for facet in request.facets:
+        chosen = request.filters.get(facet, [])
+        values = [FacetValue(v, c, v in chosen) for v, c in counts.get(facet, [])]
+        shown = {v.value for v in values}
+        values += [FacetValue(v, 0, True) for v in chosen if v not in shown]
+        facets[facet] = values
+    folds, keys = _snippet_terms(criteria.query)
+    hits = [
+        Hit(
+            key=h.key,
+            type=h.data.get("type", ""),
+            title=h.data.get("title", ""),
+            url=h.data.get("url", ""),
+            score=h.score,
+            snippet=highlight(h.body, folds, keys) if h.body and folds else "",
+            data=h.data,
+        )
+        for h in raw.hits
+    ]
+    return SearchResults(
+        request=request,
+        total=raw.total,
+        hits=hits,
+        facets=facets,
+        exact=raw.exact,
+        seconds=time.perf_counter() - started,
+    )
+
+
+# -- keeping the index in step ----------------------------------------------------
+
+
+def enqueue(*owners: str) -> None:
+    """Note, inside the caller's transaction, that these records must be re-indexed."""
+    for owner in owners:
+        IndexTask.objects.update_or_create(owner=owner)
+
+
+def sync() -> int:
+    """Bring the index up to date with the tasks the database holds; return how many."""
+    tasks = list(IndexTask.objects.order_by("queued_at"))
+    if not tasks:
+        return 0
+    variants = Variants()
+    owners = [t.owner for t in tasks]
+    backend = get_backend()
+    backend.replace(owners, _documents(owners, variants))
+    with transaction.atomic():
+        for task in tasks:
+            # a task queued again while we indexed keeps its place for the next sync
+            IndexTask.objects.filter(pk=task.pk, queued_at=task.queued_at).delete()
+    return len(tasks)
+
+
+def _documents(owners: Iterable[str], variants: Variants) -> Iterable[Any]:
+    for owner in owners:
+        yield from documents_of(owner, variants)
+
+
+def reindex() -> int:
+    """Rebuild the whole index from the database.
+
+    Tasks queued before the rebuild began are covered by it; later ones stay queued.
+    """
+    from django.utils import timezone
+
+    started = timezone.now()
+    count = get_backend().rebuild(all_documents())
+    IndexTask.objects.filter(queued_at__lte=started).delete()
+    return count
