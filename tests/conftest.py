@@ -39,3 +39,14 @@ def schemas() -> Path:
 
 def corpus_file(name: str) -> Path:
     return need(CORPUS / name, f"corpus file {name}")
+
+
+@pytest.fixture(autouse=True)
+def search_index(tmp_path_factory, settings):
+    """Each test gets its own empty search index."""
+    from fonds.search.backends import get_backend
+
+    settings.FONDS_INDEX_DIR = tmp_path_factory.mktemp("index")
+    get_backend.cache_clear()
+    yield settings.FONDS_INDEX_DIR
+    get_backend.cache_clear()

@@ -25,7 +25,11 @@ from functools import lru_cache
 
 import icu
 
-WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+# Combining marks belong to their word (NFD text, Hebrew points, Arabic harakat).
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7" + (
+    "\u0610-\u061a\u064b-\u065f\u0670\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+)
+WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*", re.UNICODE)
 
 _LATIN_SPECIAL = str.maketrans(
     {
@@ -61,12 +65,15 @@ _KEY_RULES = [
     (re.compile(r"ck"), "k"),
     (re.compile(r"j"), "y"),
     (re.compile(r"^ye"), "e"),
+    (re.compile(r"(?<=[aeou])i(?![aeiou])"), "y"),  # Naiman and Nayman (Найман)
     (re.compile(r"(?<=[a-z])(iy|ij|ii|yi|yy|i|y)$"), "y"),
     (re.compile(r"([a-z])\1+"), r"\1"),
 ]
 
 
 def words(text: str) -> list[str]:
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return WORD.findall(text)
 
 
