@@ -138,3 +138,19 @@ def test_a_100_mb_finding_aid_loads_in_bounded_memory(tmp_path):
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert peak_mb < 300, f"peak memory {peak_mb:.0f} MB"
     assert collections(tmp_path / "home") == [("HUGE-1", count)], result.stdout
+
+
+def test_search_command_finds_a_folder_in_cyrillic_and_latin(tmp_path):
+    demo = ROOT / "fonds" / "demo" / "findingaids" / "DEMO-001.xml"
+    loaded = run(tmp_path, "load", str(demo), check=True)
+    assert "search index: 1 record set(s) updated" in loaded.stdout
+    for query in ("Щаранский", "Scharansky"):
+        result = run(tmp_path, "search", query, "--limit", "3", check=True)
+        assert "Cleveland Council on Soviet Anti-Semitism records >" in result.stdout
+        assert "/collections/DEMO-001/" in result.stdout
+    as_json = run(tmp_path, "search", "Shcharansky", "--json", "--facets", check=True)
+    import json
+
+    data = json.loads(as_json.stdout)
+    assert data["total"] > 0 and data["facets"]["collection"] == [["DEMO-001", data["total"]]]
+    assert run(tmp_path, "reindex", check=True).stdout.startswith("search index rebuilt:")

@@ -45,8 +45,10 @@ def write_finding_aid(
     identifier: str = "SYNTH-001",
     seed: int = 1,
     items_every: int = 4,
+    max_components: int | None = None,
 ) -> int:
-    """Write a finding aid of about ``target_bytes``; return the number of components."""
+    """Write a finding aid of about ``target_bytes`` (or ``max_components``, whichever
+    comes first); return the number of components."""
     rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
     out.write(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -69,7 +71,12 @@ def write_finding_aid(
     components = 0
     box = folder = 0
     series = 0
-    while written < target_bytes:
+    limit = max_components if max_components is not None else 1 << 62
+
+    def full() -> bool:
+        return written >= target_bytes or components >= limit
+
+    while not full():
         series += 1
         year0 = 1964 + rng.randrange(20)
         head = (
@@ -83,7 +90,7 @@ def write_finding_aid(
         written += len(head)
         components += 1
         for year in range(year0, year0 + 8):
-            if written >= target_bytes:
+            if full():
                 break
             sub = (
                 f'<c level="subseries"><did><unittitle>{year}</unittitle>'
@@ -93,7 +100,7 @@ def write_finding_aid(
             written += len(sub)
             components += 1
             for _ in range(60):
-                if written >= target_bytes:
+                if full():
                     break
                 folder += 1
                 if folder > 30:
@@ -141,6 +148,14 @@ def write_finding_aid(
     return components
 
 
-def write_file(path: Path, megabytes: float, identifier: str = "SYNTH-001", seed: int = 1) -> int:
+def write_file(
+    path: Path,
+    megabytes: float,
+    identifier: str = "SYNTH-001",
+    seed: int = 1,
+    max_components: int | None = None,
+) -> int:
     with open(path, "w", encoding="utf-8") as out:
-        return write_finding_aid(out, int(megabytes * 1024 * 1024), identifier, seed)
+        return write_finding_aid(
+            out, int(megabytes * 1024 * 1024), identifier, seed, max_components=max_components
+        )

@@ -231,3 +231,30 @@ def test_search_page(client):
     assert "Cleveland Council on Soviet Anti-Semitism records" in html
     assert "<mark>" in html
     assert 'href="/collections/DEMO-001/' in html
+
+
+def test_roster_variants_find_what_no_rule_derives(tmp_path):
+    from fonds.authorities.models import Agent, AgentName
+    from tests.factories import ead2002, write
+
+    begun = Agent.objects.create(
+        identifier="begun-iosif", kind="person", authorized_name="Begun, Iosif"
+    )
+    for position, (name, language, script) in enumerate(
+        [
+            ("Бегун, Иосиф", "ru", "Cyrl"),
+            ("Begun, Joseph", "en", "Latn"),
+            ("Begun, Yosef", "he", "Latn"),
+        ]
+    ):
+        AgentName.objects.create(
+            agent=begun, name=name, language=language, script=script, position=position
+        )
+    folder = (
+        '<c level="file" id="f1"><did><unittitle>Appeals for a teacher of Hebrew</unittitle></did>'
+        "<controlaccess><persname>Begun, Iosif</persname></controlaccess></c>"
+    )
+    load(write(tmp_path / "v.xml", ead2002("VAR-1", folder)))
+    for query in ("Joseph Begun", "Yosef Begun", "Иосиф Бегун", "Iosif Begun"):
+        keys = every_key(query)
+        assert "component:VAR-1/f1" in keys, query

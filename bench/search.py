@@ -1,0 +1,158 @@
+"""Search at scale: index build time and query latency, with facets, against the raw engine.
+
+    python bench/search.py [--sizes 10000,100000,1000000] [--repeat 5]
+
+For each size, in a fresh data folder: synthetic finding aids with that many
+components are generated and loaded, the index is built from the database (what
+``fonds reindex`` does), and a fixed mix of queries runs through fonds' search
+service (parsing, ranking, ten facets, multi-select, snippets) and through the bare
+tantivy searcher with the same query and no facets, documents or snippets. It
+prints p50/p95 for both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES: list[dict[str, object]] = [
+    {"text": "Sharansky"},
+    {"text": "Щаранский"},
+    {"text": "Scharansky letters"},
+    {"text": "Soviet"},
+    {"text": "correspondence Moscow"},
+    {"text": '"exit visas"'},
+    {"text": "Nudel", "sort": "date"},
+    {"text": "petitions", "filters": {"level": ["file"]}},
+    {"text": "refuseniks", "date_from": 1970, "date_to": 1975},
+    {"text": "Begun Kiev", "filters": {"decade": ["1970s", "1980s"]}},
+    {"text": "Helsinki", "filters": {"digital": ["yes"]}},
+    {"text": "", "filters": {"person": ["Slepak, Vladimir"]}},
+    {"text": "Essas", "sort": "title"},
+    {"text": "minutes -Leningrad"},
+    {"text": "Lerner Washington"},
+    {"text": ""},
+    {"text": "human rights demonstrations", "sort": "-date"},
+    {"text": "Kosharovsky", "filters": {"collection": ["BENCH-1"]}},
+    {"text": "photographs Cleveland"},
+    {"text": "Jackson-Vanik"},
+]
+
+
+def child(size: int, repeat: int) -> dict[str, float]:
+    home = Path(tempfile.mkdtemp(prefix=f"fonds-search-{size}-"))
+    os.environ["FONDS_HOME"] = str(home)
+    os.environ.pop("FONDS_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fonds.settings")
+    import django
+
+    django.setup()
+    from fonds.cli import ensure_database
+    from fonds.devtools.synthetic import write_file
+    from fonds.findingaids.models import Component
+    from fonds.loader import load_file
+    from fonds.search.backends import get_backend
+    from fonds.search.service import SearchRequest, reindex, search
+
+    ensure_database()
+    parts = max(1, size // 100_000)
+    started = time.perf_counter()
+    for part in range(1, parts + 1):
+        path = home / f"bench-{part}.xml"
+        write_file(
+            path, 10_000, identifier=f"BENCH-{part}", seed=part, max_components=size // parts
+        )
+        result = load_file(path)
+        assert not result.error, result.error
+        path.unlink()
+    load_seconds = time.perf_counter() - started
+    from fonds.search.models import IndexTask
+
+    IndexTask.objects.all().delete()
+    started = time.perf_counter()
+    documents = reindex()
+    build_seconds = time.perf_counter() - started
+    components = Component.objects.count()
+
+    backend = get_backend()
+    requests = [SearchRequest(**q) for q in QUERIES]  # type: ignore[arg-type]
+    for request in requests:  # warm caches once
+        search(request)
+    ours: list[float] = []
+    raw: list[float] = []
+    searcher = backend.index().searcher()  # type: ignore[attr-defined]
+    for _ in range(repeat):
+        for request in requests:
+            started = time.perf_counter()
+            search(request)
+            ours.append(time.perf_counter() - started)
+            query = backend._query(request.criteria())  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            searcher.search(query, limit=20)
+            raw.append(time.perf_counter() - started)
+
+    def pct(values: list[float], p: float) -> float:
+        return statistics.quantiles(values, n=100)[int(p) - 1] * 1000
+
+    index_mb = sum(f.stat().st_size for f in Path(backend.path).rglob("*")) / 1e6  # type: ignore[attr-defined]
+    return {
+        "components": components,
+        "documents": documents,
+        "load_s": load_seconds,
+        "build_s": build_seconds,
+        "index_mb": index_mb,
+        "p50": pct(ours, 50),
+        "p95": pct(ours, 95),
+        "raw_p50": pct(raw, 50),
+        "raw_p95": pct(raw, 95),
+        "queries": len(ours),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.repeat)))
+        return
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; {len(QUERIES)} queries x {args.repeat}, 10 facets"
+    )
+    print(
+        f"{'components':>10} {'documents':>9} {'load s':>7} {'build s':>7} {'index MB':>8} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'raw p50':>7} {'raw p95':>7}"
+    )
+    for size in (int(s) for s in args.sizes.split(",")):
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        )
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"{r['components']:>10,} {r['documents']:>9,} {r['load_s']:>7.1f} {r['build_s']:>7.1f} "
+            f"{r['index_mb']:>8.0f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['raw_p50']:>7.2f} "
+            f"{r['raw_p95']:>7.2f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
