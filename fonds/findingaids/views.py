@@ -14,6 +14,18 @@ from .models import AccessTerm, Collection, Component
 
 CHILDREN_PER_PAGE = 250
 TERM_HEADINGS = dict(AccessTerm.KINDS)
+# What a line of a contents list needs, and no more.
+LIST_FIELDS = [
+    "ref",
+    "title",
+    "date_text",
+    "level",
+    "container_summary",
+    "sequence",
+    "subtree_end",
+    "collection_id",
+    "has_digital_object",
+]
 
 
 def collection_list(request: HttpRequest) -> HttpResponse:
@@ -38,17 +50,7 @@ def _children_page(request: HttpRequest, queryset: Any) -> Any:
 def collection_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     collection = get_object_or_404(Collection, identifier=identifier)
     terms = list(collection.terms.filter(component__isnull=True))
-    top = Component.objects.filter(collection=collection, depth=1).only(
-        "ref",
-        "title",
-        "date_text",
-        "level",
-        "container_summary",
-        "sequence",
-        "subtree_end",
-        "collection_id",
-        "has_digital_object",
-    )
+    top = Component.objects.filter(collection=collection, depth=1).only(*LIST_FIELDS)
     return render(
         request,
         "findingaids/collection_detail.html",
@@ -72,17 +74,7 @@ def component_detail(request: HttpRequest, identifier: str, ref: str) -> HttpRes
     siblings = Component.objects.filter(
         collection_id=component.collection_id, parent_id=component.parent_id
     )
-    children = component.children.only(
-        "ref",
-        "title",
-        "date_text",
-        "level",
-        "container_summary",
-        "sequence",
-        "subtree_end",
-        "collection_id",
-        "has_digital_object",
-    ).order_by("sequence")
+    children = component.children.only(*LIST_FIELDS).order_by("sequence")
     return render(
         request,
         "findingaids/component_detail.html",

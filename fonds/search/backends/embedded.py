@@ -148,8 +148,10 @@ class EmbeddedBackend:
 
     # -- writing ----------------------------------------------------------------
 
-    def replace(self, owners: Iterable[str], documents: Iterable[SearchDocument]) -> int:
-        index = self.index()
+    def _write(
+        self, index: tantivy.Index, owners: Iterable[str], documents: Iterable[SearchDocument]
+    ) -> int:
+        """Delete the owners' documents, add the new ones, commit: all or nothing."""
         writer = self._writer(index)
         try:
             for owner in owners:
@@ -163,6 +165,10 @@ class EmbeddedBackend:
         except BaseException:
             writer.rollback()
             raise
+        return count
+
+    def replace(self, owners: Iterable[str], documents: Iterable[SearchDocument]) -> int:
+        count = self._write(self.index(), owners, documents)
         self.index()  # pick up the commit
         return count
 
@@ -170,14 +176,7 @@ class EmbeddedBackend:
         fresh = self.path.with_name(self.path.name + f".new-{os.getpid()}")
         if fresh.exists():
             shutil.rmtree(fresh)
-        index = self._create(fresh)
-        writer = self._writer(index)
-        count = 0
-        for doc in documents:
-            writer.add_document(_document(doc))
-            count += 1
-        writer.commit()
-        writer.wait_merging_threads()
+        count = self._write(self._create(fresh), (), documents)
         old = self.path.with_name(self.path.name + f".old-{os.getpid()}")
         with self._lock:
             if self.path.exists():
