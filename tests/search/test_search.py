@@ -258,3 +258,11 @@ def test_roster_variants_find_what_no_rule_derives(tmp_path):
     for query in ("Joseph Begun", "Yosef Begun", "Иосиф Бегун", "Iosif Begun"):
         keys = every_key(query)
         assert "component:VAR-1/f1" in keys, query
+
+
+def test_collection_page_offers_search_within(client):
+    load(DEMO / "DEMO-003.xml")
+    html = client.get("/collections/DEMO-003/").content.decode()
+    assert 'name="collection" value="DEMO-003"' in html
+    page = client.get("/search", {"q": "Soviet", "collection": "DEMO-003"}).content.decode()
+    assert "Search in National Interreligious Task Force on Soviet Jewry records" in page
