@@ -50,8 +50,8 @@ QUERIES: list[dict[str, object]] = [
 ]
 
 
-def child(size: int, repeat: int) -> dict[str, float]:
-    home = Path(tempfile.mkdtemp(prefix=f"fonds-search-{size}-"))
+def child(size: int, repeat: int, reuse: str | None = None) -> dict[str, float]:
+    home = Path(reuse) if reuse else Path(tempfile.mkdtemp(prefix=f"fonds-search-{size}-"))
     os.environ["FONDS_HOME"] = str(home)
     os.environ.pop("FONDS_DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fonds.settings")
@@ -66,7 +66,7 @@ def child(size: int, repeat: int) -> dict[str, float]:
     from fonds.search.service import SearchRequest, reindex, search
 
     ensure_database()
-    parts = max(1, size // 100_000)
+    parts = max(1, size // 100_000) if not reuse else 0
     started = time.perf_counter()
     for part in range(1, parts + 1):
         path = home / f"bench-{part}.xml"
@@ -81,7 +81,7 @@ def child(size: int, repeat: int) -> dict[str, float]:
 
     IndexTask.objects.all().delete()
     started = time.perf_counter()
-    documents = reindex()
+    documents = reindex() if not reuse else get_backend().count()
     build_seconds = time.perf_counter() - started
     components = Component.objects.count()
 
@@ -91,12 +91,15 @@ def child(size: int, repeat: int) -> dict[str, float]:
         search(request)
     ours: list[float] = []
     raw: list[float] = []
+    slowest: dict[str, float] = {}
     searcher = backend.index().searcher()  # type: ignore[attr-defined]
     for _ in range(repeat):
         for request in requests:
             started = time.perf_counter()
             search(request)
             ours.append(time.perf_counter() - started)
+            label = json.dumps(QUERIES[requests.index(request)], ensure_ascii=False)
+            slowest[label] = max(slowest.get(label, 0.0), ours[-1] * 1000)
             query = backend._query(request.criteria())  # type: ignore[attr-defined]
             started = time.perf_counter()
             searcher.search(query, limit=20)
@@ -117,6 +120,8 @@ def child(size: int, repeat: int) -> dict[str, float]:
         "raw_p50": pct(raw, 50),
         "raw_p95": pct(raw, 95),
         "queries": len(ours),
+        "home": str(home),
+        "slowest": dict(sorted(slowest.items(), key=lambda kv: -kv[1])[:5]),
     }
 
 
@@ -125,9 +130,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", help="a data folder a previous run kept (skips the build)")
+    parser.add_argument("--verbose", action="store_true", help="print the slowest queries")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.repeat)))
+        print(json.dumps(child(args.child, args.repeat, args.reuse)))
         return
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -139,7 +146,8 @@ def main() -> None:
     )
     for size in (int(s) for s in args.sizes.split(",")):
         done = subprocess.run(
-            [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat)],
+            [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat)]
+            + (["--reuse", args.reuse] if args.reuse else []),
             capture_output=True,
             text=True,
             check=True,
@@ -152,6 +160,10 @@ def main() -> None:
             f"{r['raw_p95']:>7.2f}",
             flush=True,
         )
+        if args.verbose:
+            print(f"  data folder: {r['home']}")
+            for label, ms in r["slowest"].items():
+                print(f"  {ms:7.1f} ms  {label}")
 
 
 if __name__ == "__main__":

@@ -111,19 +111,17 @@ def search(request: SearchRequest) -> SearchResults:
     request = _clean(request)
     criteria = request.criteria()
     backend = get_backend()
-    selected = [f for f in request.facets if request.filters.get(f)]
-    plain = [f for f in request.facets if f not in selected]
     raw = backend.search(
         criteria,
         sort=request.sort,
         offset=request.offset,
         limit=request.limit,
-        facets=plain,
+        facets={
+            f: criteria.without(f) if request.filters.get(f) else criteria for f in request.facets
+        },
         facet_limit=request.facet_limit,
     )
-    counts = dict(raw.facets)
-    for facet in selected:
-        counts.update(backend.facet_counts(criteria.without(facet), [facet], request.facet_limit))
+    counts = raw.facets
     facets: dict[str, list[FacetValue]] = {}
     for facet in request.facets:
         chosen = request.filters.get(facet, [])

@@ -102,12 +102,10 @@ class SearchBackend(Protocol):
         sort: str,
         offset: int,
         limit: int,
-        facets: list[str],
+        facets: dict[str, Criteria],
         facet_limit: int,
-    ) -> RawResults: ...
-
-    def facet_counts(
-        self, criteria: Criteria, facets: list[str], facet_limit: int
-    ) -> dict[str, list[tuple[str, int]]]: ...
+    ) -> RawResults:
+        """Hits for ``criteria``; each facet counted under its own criteria (a selected
+        facet is counted without its own filter: multi-select)."""
 
     def count(self) -> int: ...

@@ -15,6 +15,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,9 @@ CONTEXT_BOOST = TEXT_FIELDS["context"]
 WRITER_HEAP = 128_000_000
 LOCK_WAIT_SECONDS = 120
 SEGMENT_SIZE = 100_000  # terms counted per segment: above any facet's distinct values
+# Multi-valued facets cost several times a single-valued one: each gets its own job.
+HEAVY = frozenset({"decade", "person", "subject"})
+_POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="search")
 
 
 def _schema() -> tantivy.Schema:
@@ -249,12 +253,49 @@ class EmbeddedBackend:
         sort: str,
         offset: int,
         limit: int,
-        facets: list[str],
+        facets: dict[str, Criteria],
         facet_limit: int,
     ) -> RawResults:
-        index = self.index()
-        searcher = index.searcher()
+        searcher = self.index().searcher()
         query = self._query(criteria)
+        # The hits and the facet counts are independent: they run side by side on the
+        # machine's cores (tantivy releases the GIL), the costly facets apart.
+        queries: dict[int, tantivy.Query] = {id(criteria): query}
+        groups: list[tuple[tantivy.Query, list[str]]] = []
+        for name, facet_criteria in facets.items():
+            if id(facet_criteria) not in queries:
+                queries[id(facet_criteria)] = self._query(facet_criteria)
+            target = queries[id(facet_criteria)]
+            group = next(
+                (g for g in groups if g[0] is target and len(g[1]) < 3 and name not in HEAVY),
+                None,
+            )
+            if group is None or name in HEAVY:
+                groups.append((target, [name]))
+            else:
+                group[1].append(name)
+        hits_job = _POOL.submit(self._hits, searcher, query, criteria, sort, offset, limit)
+        facet_jobs = [
+            _POOL.submit(self._aggregate, searcher, q, names, facet_limit) for q, names in groups
+        ]
+        total, hits = hits_job.result()
+        counts: dict[str, list[tuple[str, int]]] = {}
+        exact = True
+        for job in facet_jobs:
+            found, found_exact = job.result()
+            counts.update(found)
+            exact = exact and found_exact
+        return RawResults(total=total, hits=hits, facets=counts, exact=exact)
+
+    def _hits(
+        self,
+        searcher: Any,
+        query: tantivy.Query,
+        criteria: Criteria,
+        sort: str,
+        offset: int,
+        limit: int,
+    ) -> tuple[int, list[RawHit]]:
         options: dict[str, Any] = {"limit": limit, "offset": offset, "count": True}
         if sort == "relevance" and not criteria.query.empty:
             options["weight_by_field"] = "boost"
@@ -273,9 +314,7 @@ class EmbeddedBackend:
             # ordered searches give the sort value in place of a score
             relevance = float(score) if isinstance(score, float) else 0.0
             hits.append(RawHit(key=doc["key"][0], score=relevance, data=data, body=body))
-        counts, exact = self._aggregate(searcher, query, facets, facet_limit)
-        total = int(getattr(found, "count", 0) or 0)
-        return RawResults(total=total, hits=hits, facets=counts, exact=exact)
+        return int(getattr(found, "count", 0) or 0), hits
 
     def _aggregate(
         self, searcher: Any, query: tantivy.Query, facets: list[str], facet_limit: int
@@ -293,13 +332,6 @@ class EmbeddedBackend:
         }
         exact = all(not result.get(f, {}).get("doc_count_error_upper_bound", 0) for f in facets)
         return counts, exact
-
-    def facet_counts(
-        self, criteria: Criteria, facets: list[str], facet_limit: int
-    ) -> dict[str, list[tuple[str, int]]]:
-        searcher = self.index().searcher()
-        counts, _ = self._aggregate(searcher, self._query(criteria), facets, facet_limit)
-        return counts
 
     def count(self) -> int:
         return int(self.index().searcher().num_docs)
