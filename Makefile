@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export FONDS_HOME ?= $(CURDIR)/fonds-data
 
-.PHONY: demo test install lint typecheck migrations-check pytest bench clean
+.PHONY: demo test install browser-tools lint typecheck migrations-check pytest bench clean
 
 $(BIN)/fonds: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,20 @@ $(BIN)/fonds: pyproject.toml
 	@touch $@
 
 install: $(BIN)/fonds
+
+# axe-core from npm (package.json, package-lock.json) for the browser tests in
+# tests/browser, which drive Debian's chromium (apt-get install chromium). `make demo`
+# does not need it. Without npm the accessibility tests skip, saying why; under
+# CI=true a missing npm is an error. (npm gives unpacked files a 1985 mtime: touch.)
+AXE = node_modules/axe-core/axe.min.js
+$(AXE): package.json $(wildcard package-lock.json)
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; \
+	  else npm install --no-audit --no-fund; fi && touch $@; \
+	elif [ "$$CI" = true ]; then echo "npm not found: tests/browser needs axe-core from npm" >&2; exit 1; \
+	else echo "npm not found: the accessibility tests in tests/browser will skip"; fi
+
+browser-tools: $(AXE)
 
 demo: install
 	$(BIN)/fonds demo
@@ -35,9 +49,10 @@ migrations-check: install
 # The whole suite on SQLite; then everything that touches the database again on
 # PostgreSQL (Debian's, started on loopback by scripts/postgres-test-server). Without
 # PostgreSQL installed the second run is skipped, except under CI=true where it fails.
-PG_SUITE = --ignore=tests/formats --ignore=tests/test_cli.py --ignore=tests/test_documentation.py
+PG_SUITE = --ignore=tests/formats --ignore=tests/test_cli.py --ignore=tests/test_documentation.py \
+	--ignore=tests/browser
 
-pytest: install
+pytest: install browser-tools
 	FONDS_HOME=$$(mktemp -d) $(BIN)/pytest
 	@if [ "$$CI" = true ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
 	  url=$$(scripts/postgres-test-server) && \
@@ -51,4 +66,4 @@ bench: install
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) fonds-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) fonds-data .pytest_cache .mypy_cache .ruff_cache node_modules test-results

@@ -120,9 +120,15 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    demo = Path(__file__).resolve().parent / "demo" / "findingaids"
-    args.paths = [str(demo)]
-    return cmd_load(args)
+    from fonds.pages.loading import load_pages
+
+    demo = Path(__file__).resolve().parent / "demo"
+    args.paths = [str(demo / "findingaids")]
+    status = cmd_load(args)
+    pages = load_pages(demo / "pages")
+    if not args.quiet:
+        print(f"pages: {pages} loaded")
+    return status
 
 
 def cmd_search(args: argparse.Namespace) -> int:

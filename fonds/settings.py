@@ -109,6 +109,14 @@ FONDS_INDEX_DIR = Path(
     _env("FONDS_INDEX_DIR", str(FONDS_HOME / "index"), "Folder of the embedded search index.")
 ).resolve()
 
+FONDS_EAD_DOWNLOAD_MAX_MB = int(
+    _env(
+        "FONDS_EAD_DOWNLOAD_MAX_MB",
+        "50",
+        "Largest EAD file (MB) the portal prepares for download on request.",
+    )
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -126,6 +134,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fonds.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +169,20 @@ ARCHIVE_NAME = _env(
     "The archive's name, shown in every page header and in exports.",
 )
 
+ARCHIVE_ACCENT_COLOUR = _env(
+    "FONDS_ARCHIVE_ACCENT_COLOUR",
+    "#0b4f8a",
+    "Colour of links and buttons (a CSS hex colour such as #0b4f8a).",
+)
+ARCHIVE_HEADER_COLOUR = _env(
+    "FONDS_ARCHIVE_HEADER_COLOUR", "#1d2330", "Background colour of the page header."
+)
+ARCHIVE_LOGO_URL = _env(
+    "FONDS_ARCHIVE_LOGO_URL",
+    "",
+    "Address of the archive's logo, shown in the header (empty: the name alone).",
+)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -187,3 +210,90 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# -- reference requests and mail
+# The contact page, the reference-request form and the mail it sends. Address and
+# hours span several lines; their variables separate the lines with "|".
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.split("|") if line.strip()]
+
+
+FONDS_CONTACT_ADDRESS = _lines(
+    _env(
+        "FONDS_CONTACT_ADDRESS",
+        "Archive of the American Soviet Jewry Movement|c/o Example Library, Room 000"
+        "|1 Placeholder Plaza|Anytown, NY 00000|United States",
+        "The archive's postal address on the contact page; lines separated by |.",
+    )
+)
+FONDS_CONTACT_PHONE = _env(
+    "FONDS_CONTACT_PHONE", "+1 212 555 0142", "The reference desk's telephone number."
+)
+FONDS_REFERENCE_EMAIL = _env(
+    "FONDS_REFERENCE_EMAIL",
+    "reference@example.org",
+    "The reference staff's address: shown on the contact page, receives reference requests.",
+)
+FONDS_READING_ROOM_HOURS = _lines(
+    _env(
+        "FONDS_READING_ROOM_HOURS",
+        "Monday to Thursday, 10:00 to 16:00, by appointment"
+        "|Closed on Fridays, weekends, and Jewish and federal holidays",
+        "Reading-room hours on the contact page; lines separated by |.",
+    )
+)
+FONDS_REFERENCE_RATE_LIMIT = int(
+    _env(
+        "FONDS_REFERENCE_RATE_LIMIT",
+        "5",
+        "Reference requests one client may send per FONDS_REFERENCE_RATE_WINDOW; 0: no limit.",
+    )
+)
+FONDS_REFERENCE_RATE_WINDOW = int(
+    _env("FONDS_REFERENCE_RATE_WINDOW", "3600", "The rate limit's window, in seconds.")
+)
+FONDS_REFERENCE_MIN_SECONDS = float(
+    _env(
+        "FONDS_REFERENCE_MIN_SECONDS",
+        "3",
+        "Seconds a form must stay open before it is sent; faster sends are turned back.",
+    )
+)
+FONDS_PROXY_COUNT = int(
+    _env(
+        "FONDS_PROXY_COUNT",
+        "0",
+        "Reverse proxies in front of fonds that append to X-Forwarded-For; 0: use the peer.",
+    )
+)
+
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = _env(
+    "FONDS_EMAIL_BACKEND", "smtp", "smtp sends mail; console prints it (development only)."
+)
+if _email_backend.strip().lower() not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"FONDS_EMAIL_BACKEND={_email_backend!r}: expected one of {', '.join(_EMAIL_BACKENDS)}"
+    )
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend.strip().lower()]
+EMAIL_HOST = _env("FONDS_EMAIL_HOST", "localhost", "The SMTP server's host name.")
+EMAIL_PORT = int(_env("FONDS_EMAIL_PORT", "25", "The SMTP server's port (587 STARTTLS, 465 SSL)."))
+EMAIL_HOST_USER = _env("FONDS_EMAIL_USER", "", "SMTP user name; empty: no authentication.")
+EMAIL_HOST_PASSWORD = _env("FONDS_EMAIL_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = _flag("FONDS_EMAIL_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS.")
+EMAIL_USE_SSL = _flag("FONDS_EMAIL_SSL", False, "Connect to the SMTP server over TLS (SMTPS).")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("FONDS_EMAIL_STARTTLS and FONDS_EMAIL_SSL exclude each other.")
+EMAIL_TIMEOUT = float(
+    _env("FONDS_EMAIL_TIMEOUT", "10", "Seconds to wait for the SMTP server before giving up.")
+)
+DEFAULT_FROM_EMAIL = _env(
+    "FONDS_EMAIL_FROM", "fonds@example.org", "The From address of the mail fonds sends."
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

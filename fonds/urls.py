@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from fonds.theme import theme_css
+
 urlpatterns = [
     path("", include("fonds.pages.urls")),
     path("collections/", include("fonds.findingaids.urls")),
     path("search", include("fonds.search.urls")),
     path("admin/", admin.site.urls),
+    path("theme.css", theme_css, name="theme"),
 ]

@@ -165,6 +165,10 @@ class Component(Described):
     def is_leaf(self) -> bool:
         return self.subtree_end == self.sequence
 
+    @property
+    def descendant_count(self) -> int:
+        return self.subtree_end - self.sequence
+
     def ancestor_sequences(self) -> list[int]:
         return [int(s) for s in self.ancestry.split(".") if s]
 

@@ -5,5 +5,6 @@ from . import views
 app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("contact/", views.contact, name="contact"),
     path("pages/<slug:slug>/", views.page, name="page"),
 ]

@@ -1,0 +1,154 @@
+"""A finding aid to take away: its EAD, a printable page, a PDF.
+
+The EAD is the file as loaded, minus everything marked ``audience="internal"``
+(an internal ``eadheader``/``control`` keeps only the identifier and title the
+file needs to stay EAD). Results are cached in ``FONDS_HOME/cache`` under the
+source's SHA-256, so a reloaded finding aid gets fresh files.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from lxml import etree
+
+from fonds import __version__
+from fonds.formats.xmlsafe import localname, safe_parser
+
+from . import presentation
+from .models import Collection, Component
+
+log = logging.getLogger(__name__)
+HEADER_KEEP = frozenset({"eadid", "recordid", "filedesc", "titlestmt", "titleproper"})
+
+
+def _cache(kind: str, collection: Collection, suffix: str) -> Path:
+    folder = settings.FONDS_HOME / "cache" / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{collection.source.sha256}-{__version__}{suffix}"
+
+
+def public_ead(source: bytes) -> bytes:
+    """The EAD file without its internal content."""
+    root = etree.fromstring(source, safe_parser())
+    tree = root.getroottree()
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.get("audience") != "internal":
+            continue
+        if localname(element.tag) in ("eadheader", "control"):
+            del element.attrib["audience"]
+            _strip_header(element)
+        elif element.getparent() is not None:
+            parent = element.getparent()
+            if element.tail:  # keep the text that followed the element
+                previous = element.getprevious()
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + element.tail
+                else:
+                    parent.text = (parent.text or "") + element.tail
+            parent.remove(element)
+    return bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+
+
+def _strip_header(element: Any) -> None:
+    for child in list(element):
+        if not isinstance(child.tag, str) or localname(child.tag) not in HEADER_KEEP:
+            element.remove(child)
+        else:
+            _strip_header(child)
+
+
+def ead(request: HttpRequest, identifier: str) -> HttpResponseBase:
+    collection = get_object_or_404(
+        Collection.objects.select_related("source"), identifier=identifier
+    )
+    if not hasattr(collection, "source"):
+        raise Http404("no EAD kept for this collection")
+    path = _cache("ead", collection, ".xml")
+    if not path.exists():
+        if collection.source.size > settings.FONDS_EAD_DOWNLOAD_MAX_MB * 1024 * 1024:
+            return HttpResponse(
+                "This finding aid is too large to prepare on request; "
+                "ask the archive for its EAD file.",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        data = public_ead(zlib.decompress(collection.source.content))
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    response = FileResponse(open(path, "rb"), content_type="application/xml")  # noqa: SIM115
+    response["Content-Disposition"] = f'attachment; filename="{collection.identifier}.xml"'
+    return response
+
+
+def _printable_context(request: HttpRequest, collection: Collection) -> dict[str, Any]:
+    terms = list(collection.terms.filter(component__isnull=True))
+    components = Component.objects.filter(collection=collection).only(
+        "ref",
+        "title",
+        "date_text",
+        "level",
+        "container_summary",
+        "depth",
+        "notes",
+        "unitid",
+        "extent",
+        "sequence",
+    )
+    return {
+        "collection": collection,
+        "creators": presentation.creator_links(terms),
+        "term_groups": presentation.term_groups(terms),
+        "summary_notes": presentation.summary_notes(collection.notes),
+        "sections": presentation.sections(collection.notes),
+        "components": components.order_by("sequence").iterator(chunk_size=2000),
+        "repository": presentation.repository_of(collection),
+        "url": request.build_absolute_uri(collection.get_absolute_url()),
+    }
+
+
+def printable(request: HttpRequest, identifier: str) -> HttpResponse:
+    collection = get_object_or_404(Collection, identifier=identifier)
+    return render(request, "findingaids/print.html", _printable_context(request, collection))
+
+
+def pdf(request: HttpRequest, identifier: str) -> HttpResponseBase:
+    collection = get_object_or_404(
+        Collection.objects.select_related("source"), identifier=identifier
+    )
+    path = _cache("pdf", collection, ".pdf")
+    if not path.exists():
+        try:
+            from weasyprint import CSS, HTML, URLFetcher
+        except OSError as error:  # WeasyPrint needs Pango from the system
+            log.error("PDF unavailable: %s", error)
+            return HttpResponse(
+                "PDF output is not available on this server; use the printable page.",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        context = _printable_context(request, collection) | {"for_pdf": True}
+        html = render_to_string("findingaids/print.html", context, request=request)
+        stylesheet = finders.find("fonds/print.css")
+        temporary = path.with_suffix(".tmp")
+        # Nothing is fetched while rendering: the stylesheet is read from disk and
+        # images named in the EAD stay out of the PDF.
+        HTML(
+            string=html,
+            base_url=request.build_absolute_uri("/"),
+            url_fetcher=URLFetcher(allowed_protocols=["data"]),
+        ).write_pdf(temporary, stylesheets=[CSS(filename=str(stylesheet))])
+        temporary.replace(path)
+    response = FileResponse(open(path, "rb"), content_type="application/pdf")  # noqa: SIM115
+    response["Content-Disposition"] = f'inline; filename="{collection.identifier}.pdf"'
+    return response

@@ -1,0 +1,215 @@
+"""The portal in a real browser: Debian's chromium driven by Playwright.
+
+A session starts one ``fonds`` server on the demo archive, as a user runs it
+(``fonds demo``, then ``fonds serve``, in subprocesses), and one chromium. The
+browser is Debian's (``apt-get install chromium``), launched by path: Playwright
+never downloads one. axe-core comes from npm (``npm ci`` at the repository root).
+
+Without chromium, Playwright or axe-core the tests skip, saying why; under
+CI=true a missing one is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import IN_CI, need
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = Path(os.environ.get("FONDS_CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# The demo loads 4 finding aids (DEMO-004 alone holds 6,763 components).
+DEMO_TIMEOUT = 600
+START_TIMEOUT = 60
+
+
+def _missing(message: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: a missing dependency is a failure)")
+    pytest.skip(message)
+
+
+def _fonds_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["FONDS_HOME"] = str(home)
+    env.pop("FONDS_DATABASE_URL", None)
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_it_answers(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"fonds serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"fonds serve did not answer {url} within {START_TIMEOUT} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory) -> Iterator[str]:
+    """A `fonds serve` process over a fresh FONDS_HOME holding the demo archive."""
+    home = tmp_path_factory.mktemp("fonds-home")
+    env = _fonds_env(home)
+    started = time.perf_counter()
+    demo = subprocess.run(
+        [sys.executable, "-m", "fonds", "demo", "--quiet"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=DEMO_TIMEOUT,
+    )
+    assert demo.returncode == 0, f"fonds demo failed:\n{demo.stdout}\n{demo.stderr}"
+    print(f"\nfonds demo: {time.perf_counter() - started:.1f} s")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = home / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fonds", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_it_answers(url + "/", process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, launched by path (never downloaded)."""
+    if not CHROMIUM.exists():
+        _missing(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright Python package is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, base_url) -> Iterator[Any]:
+    """A fresh browser context WITH the site's Content-Security-Policy in force."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+# Chromium asks every site for /favicon.ico; fonds has none (see the report).
+IGNORED_MISSING = ("/favicon.ico",)
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Script errors, console errors and failed requests of `page`.
+
+    A resource the CSP blocked, or a script that threw, is a bug the user meets.
+    """
+    return []
+
+
+def watch(page: Any, errors: list[str]) -> Any:
+    def on_console(message: Any) -> None:
+        # "Failed to load resource" names no URL: the response handler does
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(f"console: {message.text}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400 and not response.url.endswith(IGNORED_MISSING):
+            errors.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("pageerror", lambda error: errors.append(f"script: {error}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url} {r.failure}"))
+    return page
+
+
+@pytest.fixture
+def page(context, console_errors) -> Iterator[Any]:
+    page = watch(context.new_page(), console_errors)
+    yield page
+    assert console_errors == [], f"errors in the browser: {console_errors}"
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    return need(AXE, "axe-core (run `npm ci` at the repository root)")
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """A full-page screenshot in test-results/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def click_marker(summary: Any) -> None:
+    """Click a <summary>'s disclosure triangle: the toggle, not the link beside it.
+
+    The triangle is drawn outside the summary's box, on its left; the point
+    clicked is the first there that the browser hit-tests to the summary itself.
+    """
+    summary.scroll_into_view_if_needed()
+    box = summary.bounding_box()
+    point = summary.evaluate(
+        """(s, box) => {
+            for (let dy = 2; dy < box.height; dy += 2)
+              for (let dx = 1; dx < 25; dx++)
+                if (document.elementFromPoint(box.x - dx, box.y + dy) === s)
+                  return [box.x - dx, box.y + dy];
+            return null;
+        }""",
+        box,
+    )
+    if point is None:
+        pytest.fail(f"no clickable disclosure marker left of {summary.inner_text()!r} at {box}")
+    summary.page.mouse.click(*point)
