@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("fonds.pages.urls")),
     path("collections/", include("fonds.findingaids.urls")),
     path("search", include("fonds.search.urls")),
+    path("roster/", include("fonds.authorities.urls")),
     path("admin/", admin.site.urls),
     path("theme.css", theme_css, name="theme"),
 ]

@@ -8,6 +8,7 @@ pages show them from both ends through :data:`AgentRelation.INVERSE`.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 
 class Agent(models.Model):
@@ -58,6 +59,9 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return self.authorized_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("authorities:agent", args=[self.identifier])
 
 
 class AgentName(models.Model):
@@ -135,3 +139,78 @@ class AgentRelation(models.Model):
     def __str__(self) -> str:
         target = self.target.authorized_name if self.target else self.target_name
         return f"{self.source} {self.get_relation_type_display()} {target}"
+
+
+class NameMatch(models.Model):
+    """A name as the finding aids write it, matched to a roster record.
+
+    Kept by the name's text, not by the rows it came from, so an archivist's decision
+    survives the finding aid being loaded again.
+    """
+
+    AUTO, UNCERTAIN, CONFIRMED, REJECTED = "auto", "uncertain", "confirmed", "rejected"
+    STATUSES = [
+        (AUTO, "matched automatically"),
+        (UNCERTAIN, "needs an archivist"),
+        (CONFIRMED, "confirmed"),
+        (REJECTED, "rejected"),
+    ]
+    METHODS = [
+        ("exact", "same name"),
+        ("variant", "a variant name"),
+        ("romanization", "another spelling or script"),
+        ("similar", "similar name"),
+        ("text", "named in the text"),
+    ]
+
+    text = models.CharField(max_length=1000, help_text="The name as written in the records.")
+    kind = models.CharField(max_length=20, help_text="persname, corpname, famname, name, text")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="matches")
+    score = models.FloatField()
+    method = models.CharField(max_length=20, choices=METHODS)
+    matched_name = models.CharField(max_length=500, help_text="The roster name it matched.")
+    status = models.CharField(max_length=20, choices=STATUSES, default=AUTO, db_index=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["text", "kind", "agent"], name="name_match_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.agent} ({self.score:.2f}, {self.method})"
+
+    @property
+    def accepted(self) -> bool:
+        return self.status in (self.AUTO, self.CONFIRMED)
+
+
+class Appearance(models.Model):
+    """Where a roster record appears: a collection, and the component when it is one."""
+
+    CREATOR, SUBJECT, TEXT = "creator", "subject", "text"
+    ROLES = [(CREATOR, "created"), (SUBJECT, "named as a subject"), (TEXT, "named in the text")]
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="appearances")
+    collection = models.ForeignKey(
+        "findingaids.Collection", on_delete=models.CASCADE, related_name="appearances"
+    )
+    component_ref = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=10, choices=ROLES)
+    match = models.ForeignKey(NameMatch, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent", "collection", "component_ref", "role"], name="appearance_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["collection", "agent"])]
+
+    def __str__(self) -> str:
+        where = self.collection.identifier + (
+            f"/{self.component_ref}" if self.component_ref else ""
+        )
+        return f"{self.agent} {self.role} {where}"

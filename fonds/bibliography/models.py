@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 from fonds.authorities.models import Agent
 from fonds.timeline.models import Event
@@ -24,3 +25,6 @@ class Work(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.identifier
+
+    def get_absolute_url(self) -> str:
+        return reverse("bibliography:work", args=[self.identifier])

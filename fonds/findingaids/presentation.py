@@ -48,11 +48,59 @@ SUMMARY_NOTES = ("abstract", "langmaterial", "physdesc", "materialspec")
 TERM_HEADINGS = dict(AccessTerm.KINDS)
 
 
+NOTE_LABELS = {
+    "abstract": "Abstract",
+    "accessrestrict": "Conditions governing access",
+    "accruals": "Accruals",
+    "acqinfo": "Acquisition information",
+    "altformavail": "Alternative form available",
+    "appraisal": "Appraisal",
+    "arrangement": "Arrangement",
+    "bibliography": "Bibliography",
+    "bioghist": "Biographical / historical note",
+    "custodhist": "Custodial history",
+    "didnote": "Note",
+    "fileplan": "File plan",
+    "index": "Index",
+    "langmaterial": "Language of materials",
+    "legalstatus": "Legal status",
+    "materialspec": "Material specific details",
+    "note": "Note",
+    "odd": "General note",
+    "originalsloc": "Location of originals",
+    "otherfindaid": "Other finding aids",
+    "physdesc": "Physical description",
+    "physloc": "Physical location",
+    "phystech": "Physical characteristics and technical requirements",
+    "prefercite": "Preferred citation",
+    "processinfo": "Processing information",
+    "relatedmaterial": "Related material",
+    "repository": "Repository",
+    "scopecontent": "Scope and contents",
+    "separatedmaterial": "Separated material",
+    "userestrict": "Conditions governing use",
+}
+
+
+def note_heading(note: dict[str, Any]) -> str:
+    return str(note.get("head") or NOTE_LABELS.get(note.get("type", ""), "Note"))
+
+
 @dataclass
 class Section:
     slug: str
     heading: str
     notes: list[dict[str, Any]]
+
+    @property
+    def entries(self) -> list[tuple[dict[str, Any], bool]]:
+        """Each note with whether its own heading is worth showing: not when it only
+        repeats the section's ("Arrangement" under "Arrangement")."""
+        if len(self.notes) == 1:
+            heading = note_heading(self.notes[0]).casefold().replace("&", "and")
+            if heading == self.heading.casefold() or heading in self.heading.casefold():
+                return [(self.notes[0], False)]
+        return [(note, True) for note in self.notes]
 
 
 def sections(notes: list[dict[str, Any]]) -> list[Section]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,10 @@ FORMAT_NAMES = {
     "csl-json": "CSL-JSON",
     "bibtex": "BibTeX",
     "ris": "RIS",
+    "roster-yaml": "roster (YAML)",
+    "roster-csv": "roster (CSV)",
+    "events-yaml": "timeline (YAML)",
+    "events-csv": "timeline (CSV)",
 }
 
 
@@ -57,12 +62,40 @@ def detect(path: Path) -> Detected:
         return Detected("bibtex")
     if text[:6].upper().startswith("TY  -"):
         return Detected("ris")
+    first = _first_line(text)
+    top = re.match(r"^(agents|events)\s*:", first)
+    if top or first == "---":
+        key = top.group(1) if top else _yaml_top_key(text)
+        if key in ("agents", "events"):
+            return Detected("roster-yaml" if key == "agents" else "events-yaml")
+    if "," in first:
+        columns = {c.strip().strip('"').lower() for c in first.split(",")}
+        if {"date", "title"} <= columns:
+            return Detected("events-csv")
+        if "name" in columns and columns & {"id", "kind"}:
+            return Detected("roster-csv")
     raise FormatError(
         str(path),
-        "unknown format: not XML (EAD, EAC-CPF), JSON (TimelineJS, CSL-JSON), BibTeX or RIS",
+        "unknown format: not XML (EAD, EAC-CPF), JSON (TimelineJS, CSL-JSON), BibTeX, "
+        "RIS, or a roster or timeline in YAML or CSV",
         1,
         1,
     )
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()
+    return ""
+
+
+def _yaml_top_key(text: str) -> str:
+    for line in text.splitlines()[1:]:
+        match = re.match(r"^([A-Za-z_]+)\s*:", line)
+        if match:
+            return match.group(1)
+    return ""
 
 
 def _detect_xml(path: Path, head: bytes) -> Detected:

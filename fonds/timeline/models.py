@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 from fonds.authorities.models import Agent
 from fonds.findingaids.models import Collection
+
+RTL_LANGUAGES = frozenset({"he", "ar", "yi", "fa", "ur"})
 
 
 class Event(models.Model):
@@ -32,6 +35,22 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("timeline:event", args=[self.identifier])
+
+    @property
+    def date_label(self) -> str:
+        from fonds.formats.edtf_dates import parse
+
+        try:
+            return parse(self.date).label
+        except ValueError:
+            return self.date
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
 class EventComponent(models.Model):

@@ -24,21 +24,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import AXE, CHROMIUM, CHROMIUM_ARGS, ROOT, watch
 from tests.conftest import IN_CI, need
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-CHROMIUM = Path(os.environ.get("FONDS_CHROMIUM", "/usr/bin/chromium"))
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "test-results" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # The demo loads 4 finding aids (DEMO-004 alone holds 6,763 components).
 DEMO_TIMEOUT = 600
 START_TIMEOUT = 60
@@ -142,10 +130,6 @@ def context(browser, base_url) -> Iterator[Any]:
     context.close()
 
 
-# Chromium asks every site for /favicon.ico; fonds has none (see the report).
-IGNORED_MISSING = ("/favicon.ico",)
-
-
 @pytest.fixture
 def console_errors() -> list[str]:
     """Script errors, console errors and failed requests of `page`.
@@ -153,23 +137,6 @@ def console_errors() -> list[str]:
     A resource the CSP blocked, or a script that threw, is a bug the user meets.
     """
     return []
-
-
-def watch(page: Any, errors: list[str]) -> Any:
-    def on_console(message: Any) -> None:
-        # "Failed to load resource" names no URL: the response handler does
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(f"console: {message.text}")
-
-    def on_response(response: Any) -> None:
-        if response.status >= 400 and not response.url.endswith(IGNORED_MISSING):
-            errors.append(f"HTTP {response.status}: {response.url}")
-
-    page.on("pageerror", lambda error: errors.append(f"script: {error}"))
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url} {r.failure}"))
-    return page
 
 
 @pytest.fixture
@@ -182,34 +149,3 @@ def page(context, console_errors) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     return need(AXE, "axe-core (run `npm ci` at the repository root)")
-
-
-def screenshot(page: Any, name: str) -> Path:
-    """A full-page screenshot in test-results/screenshots/<name>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def click_marker(summary: Any) -> None:
-    """Click a <summary>'s disclosure triangle: the toggle, not the link beside it.
-
-    The triangle is drawn outside the summary's box, on its left; the point
-    clicked is the first there that the browser hit-tests to the summary itself.
-    """
-    summary.scroll_into_view_if_needed()
-    box = summary.bounding_box()
-    point = summary.evaluate(
-        """(s, box) => {
-            for (let dy = 2; dy < box.height; dy += 2)
-              for (let dx = 1; dx < 25; dx++)
-                if (document.elementFromPoint(box.x - dx, box.y + dy) === s)
-                  return [box.x - dx, box.y + dy];
-            return null;
-        }""",
-        box,
-    )
-    if point is None:
-        pytest.fail(f"no clickable disclosure marker left of {summary.inner_text()!r} at {box}")
-    summary.page.mouse.click(*point)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ROOT, screenshot, watch
+from tests.browser.helpers import ROOT, screenshot, watch
 
 pytestmark = pytest.mark.slow
 
@@ -25,15 +25,6 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
 RESULTS = ROOT / "test-results" / "axe"
 PHONE = {"width": 390, "height": 844}
-
-# Violations found and reported, not yet fixed: a page with these (and only these)
-# blocking violations is an expected failure, with the reason. Anything else fails.
-KNOWN = {
-    "nested-interactive": (
-        "contents tree: a link inside each <summary> (findingaids/_tree.html); "
-        "a summary is a button and must not hold another control"
-    ),
-}
 
 # page type -> (address, what to do before the check)
 PAGES: dict[str, tuple[str, str | None]] = {
@@ -100,21 +91,16 @@ def describe(violations: list[dict[str, Any]]) -> str:
 def test_no_serious_accessibility_violations(axe_page, axe_script, name):
     address, before = PAGES[name]
     response = axe_page.goto(address)
-    if name == "contact" and response.status == 404:
-        pytest.xfail("/contact/ answers 404: the contact page is not built yet")
     assert response.ok, f"{address} answered {response.status}"
     if before == "open-first-series":
-        series = axe_page.locator("#contents details.branch").first
-        series.locator(":scope > summary").press("Enter")  # the keyboard opens it too
-        axe_page.locator("#contents details[data-loaded=yes] ol.tree").first.wait_for()
+        series = axe_page.locator("#contents li.branch").first
+        series.locator(":scope > .line > button.toggle").press("Enter")  # by keyboard
+        axe_page.locator("#contents li.branch[data-loaded=yes] ol.tree").first.wait_for()
     if name == "search-empty":
         assert "Nothing found" in axe_page.locator("main").inner_text()
     screenshot(axe_page, name)
     blocking = check(axe_page, axe_script, name)
-    unknown = [v for v in blocking if v["id"] not in KNOWN]
-    assert unknown == [], f"axe on {address}:\n{describe(unknown)}"
-    if blocking:
-        pytest.xfail("; ".join(f"{v['id']}: {KNOWN[v['id']]}" for v in blocking))
+    assert blocking == [], f"axe on {address}:\n{describe(blocking)}"
 
 
 @pytest.mark.parametrize(
@@ -125,23 +111,18 @@ def test_no_serious_accessibility_violations(axe_page, axe_script, name):
     ],
 )
 def test_the_collection_page_fits_a_phone(browser, base_url, console_errors, name, address, series):
-    context = browser.new_context(
-        base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True
-    )
+    context = browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = watch(context.new_page(), console_errors)
         page.goto(address)
-        # open a series and a branch below it, tapping the summary beside its link
-        # (on "N within"): the deepest indentation the page shows
-        branch = page.locator(f"#contents details[data-children$='/{series}/children/']")
-        branch.locator(":scope > summary > .count").tap()
-        inner = branch.locator(":scope > .children details.branch").first
-        inner.locator(":scope > summary > .count").tap()
+        # open a series and a branch below it: the deepest indentation the page shows
+        branch = page.locator(f"#contents li.branch[data-children$='/{series}/children/']")
+        branch.locator(":scope > .line > button.toggle").tap()
+        inner = branch.locator(":scope > .children li.branch").first
+        inner.locator(":scope > .line > button.toggle").tap()
         inner.locator(":scope > .children ol.tree").wait_for()
         screenshot(page, name)
         width = page.evaluate("document.scrollingElement.scrollWidth")
-        if width > PHONE["width"] + 1:
-            known_overflow(page, address, width)
         assert width <= PHONE["width"] + 1, f"{address} is {width}px wide: {widest(page)}"
     finally:
         context.close()
@@ -159,67 +140,26 @@ def test_the_collection_page_fits_a_phone(browser, base_url, console_errors, nam
     ],
 )
 def test_the_other_pages_fit_a_phone(browser, base_url, console_errors, name, address):
-    context = browser.new_context(
-        base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True
-    )
+    context = browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = watch(context.new_page(), console_errors)
-        response = page.goto(address)
-        if name == "contact-phone" and response.status == 404:
-            console_errors.clear()
-            pytest.xfail("/contact/ answers 404: the contact page is not built yet")
+        assert page.goto(address).ok
         screenshot(page, name)
         width = page.evaluate("document.scrollingElement.scrollWidth")
-        if width > PHONE["width"] + 1:
-            known_overflow(page, address, width)
         assert width <= PHONE["width"] + 1, f"{address} is {width}px wide: {widest(page)}"
     finally:
         context.close()
     assert console_errors == [], f"errors in the browser: {console_errors}"
 
 
-# Causes of horizontal overflow found and reported, not yet fixed: a style that
-# fixes it (set through the CSSOM, which the CSP allows) and the reason.
-KNOWN_OVERFLOW = [
-    (
-        ".citation-text",
-        "overflowWrap",
-        "anywhere",
-        "the page's URL in the citation (.citation-text) is one unbreakable word: it "
-        "overflows, and on a collection page widens .record-layout's 1fr grid column",
-    ),
-    (
-        "select",
-        "maxWidth",
-        "100%",
-        "a <select> (the Creator filter) is as wide as its longest option",
-    ),
-]
-
-
-def known_overflow(page: Any, address: str, width: int) -> None:
-    """xfail, saying why, when the known causes alone make the page too wide."""
-    reasons = []
-    for selector, prop, value, reason in KNOWN_OVERFLOW:
-        if page.locator(selector).count():
-            page.locator(selector).evaluate_all(
-                f"(es) => es.forEach(e => e.style.{prop} = {value!r})"
-            )
-            reasons.append(reason)
-            if page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 1:
-                pytest.xfail(
-                    f"{address} is {width}px wide on a {PHONE['width']}px phone: "
-                    + "; ".join(reasons)
-                )
-
-
 def widest(page: Any) -> list[str]:
     """The innermost elements that reach past the right edge of the phone."""
-    return page.evaluate(
+    found: list[str] = page.evaluate(
         """(limit) => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > limit + 1
                 && ![...e.children].some(c => c.getBoundingClientRect().right > limit + 1))
             .slice(0, 5)
-            .map(e => `${e.tagName.toLowerCase()}.${e.className} ${e.getBoundingClientRect().right}px`)""",
+            .map(e => `${e.localName}.${e.className} ${e.getBoundingClientRect().right}px`)""",
         PHONE["width"],
     )
+    return found

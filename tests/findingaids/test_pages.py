@@ -32,7 +32,7 @@ def test_collection_page_has_every_section_and_a_lazy_tree(client, demo):
     # access terms link to searches
     assert re.search(r'href="/search\?person=[^"]+"', html)
     # series are closed branches whose children come from their own URL
-    branches = re.findall(r'<details class="node branch" data-children="([^"]+)"', html)
+    branches = re.findall(r'<li class="node branch" data-children="([^"]+)"', html)
     top = Component.objects.filter(collection__identifier="DEMO-001", depth=1)
     assert len(branches) == sum(1 for c in top if not c.is_leaf)
     fragment = client.get(branches[0])

@@ -37,40 +37,8 @@ def safe_link(href: str) -> str:
     return safe_href(href) or ""
 
 
-NOTE_LABELS = {
-    "abstract": "Abstract",
-    "accessrestrict": "Conditions governing access",
-    "accruals": "Accruals",
-    "acqinfo": "Acquisition information",
-    "altformavail": "Alternative form available",
-    "appraisal": "Appraisal",
-    "arrangement": "Arrangement",
-    "bibliography": "Bibliography",
-    "bioghist": "Biographical / historical note",
-    "custodhist": "Custodial history",
-    "didnote": "Note",
-    "fileplan": "File plan",
-    "index": "Index",
-    "langmaterial": "Language of materials",
-    "legalstatus": "Legal status",
-    "materialspec": "Material specific details",
-    "note": "Note",
-    "odd": "General note",
-    "originalsloc": "Location of originals",
-    "otherfindaid": "Other finding aids",
-    "physdesc": "Physical description",
-    "physloc": "Physical location",
-    "phystech": "Physical characteristics and technical requirements",
-    "prefercite": "Preferred citation",
-    "processinfo": "Processing information",
-    "relatedmaterial": "Related material",
-    "repository": "Repository",
-    "scopecontent": "Scope and contents",
-    "separatedmaterial": "Separated material",
-    "userestrict": "Conditions governing use",
-}
+@register.filter(name="note_heading")
+def note_heading_filter(note: dict[str, str]) -> str:
+    from fonds.findingaids.presentation import note_heading
 
-
-@register.filter
-def note_heading(note: dict[str, str]) -> str:
-    return note.get("head") or NOTE_LABELS.get(note.get("type", ""), "Note")
+    return note_heading(note)

@@ -1,0 +1,279 @@
+"""Matching the names in finding aids to the roster, across spellings and scripts.
+
+Every distinct name in the access terms and origination of the public finding aids
+(``persname``, ``corpname``, ``famname``, ``name``) is compared with every name of
+every published roster record, after the same normalization search uses:
+
+=============== ===== ==================================================================
+method          score when
+=============== ===== ==================================================================
+exact           1.00  the authorized name, folded (case, accents, NFD/NFC)
+variant         0.97  one of the record's variant names
+romanization    0.90  the romanization keys agree (Щаранский, Shcharansky, Sharansky)
+similar         ≤0.85 token-sort similarity of the keys, 0.85 × similarity
+=============== ===== ==================================================================
+
+Life dates, qualifiers in brackets and heading subdivisions are set aside first, and
+"Surname, Forename" is also tried as "Forename Surname". A match of 0.9 or more,
+unique for its name, is accepted; a lower or an ambiguous one waits for an archivist
+(``uncertain``), who confirms or rejects it in the admin. Decisions are kept by the
+name's text, so they survive a reload of the finding aid.
+
+Names in the text of the records (notes, titles) are found with the search index: a
+phrase search for each multi-word roster name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from rapidfuzz import fuzz, process
+
+from fonds.findingaids.models import AccessTerm
+from fonds.search.analysis import analyzed, key_text
+
+from .models import Agent, AgentName, Appearance, NameMatch
+
+NAME_KINDS = ("persname", "corpname", "famname", "name")
+AGENT_KIND = {"persname": "person", "famname": "family", "corpname": "organization"}
+ACCEPT = 0.9
+KEEP = 0.68
+SIMILAR_WEIGHT = 0.85
+
+_DATES = re.compile(
+    r",?\s*\(?\s*(?:b\.|d\.|born|died|ca\.|circa)?\s*\d{3,4}\??\s*[-–]\s*(?:\d{3,4}\??)?\s*\)?\s*$"
+)
+_ONE_DATE = re.compile(r",?\s*\(?\s*(?:b\.|d\.|born|died)\s*\d{3,4}\s*\)?\s*$")
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def name_forms(text: str) -> list[str]:
+    """The forms of a heading worth comparing: without dates, qualifiers, subdivisions;
+    and for "Surname, Forename" the direct order too."""
+    base = text.split(" -- ")[0].strip().rstrip(".")
+    previous = None
+    while previous != base:
+        previous = base
+        base = _DATES.sub("", base)
+        base = _ONE_DATE.sub("", base)
+        base = _QUALIFIER.sub("", base).strip().rstrip(",.")
+    forms = [base] if base else [text]
+    if base.count(",") == 1:
+        surname, forename = (p.strip() for p in base.split(","))
+        if surname and forename:
+            forms.append(f"{forename} {surname}")
+    return forms
+
+
+@dataclass
+class Candidate:
+    agent_id: int
+    score: float
+    method: str
+    matched_name: str
+
+
+class Roster:
+    """Every published roster name, indexed by its folded form and its key."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
+        self.keyed: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.kinds: dict[int, str] = {}
+        self.choices: list[str] = []
+        self.owners: list[tuple[int, str]] = []
+        agents = Agent.objects.filter(published=True)
+        for agent_id, kind, name in agents.values_list("id", "kind", "authorized_name"):
+            self.kinds[agent_id] = kind
+            self._add(agent_id, name, variant=False)
+        for agent_id, name in AgentName.objects.filter(agent__published=True).values_list(
+            "agent_id", "name"
+        ):
+            self._add(agent_id, name, variant=True)
+
+    def _add(self, agent_id: int, name: str, variant: bool) -> None:
+        for form in name_forms(name):
+            folded = analyzed(form)
+            if folded:
+                self.exact[folded].append((agent_id, name, variant))
+            keyed = key_text(form)
+            if keyed:
+                self.keyed[keyed].append((agent_id, name))
+                self.choices.append(keyed)
+                self.owners.append((agent_id, name))
+
+    def compatible(self, agent_id: int, kind: str) -> bool:
+        wanted = AGENT_KIND.get(kind)
+        return wanted is None or self.kinds.get(agent_id) == wanted
+
+    def candidates(self, text: str, kind: str) -> list[Candidate]:
+        best: dict[int, Candidate] = {}
+
+        def offer(candidate: Candidate) -> None:
+            if not self.compatible(candidate.agent_id, kind):
+                return
+            held = best.get(candidate.agent_id)
+            if held is None or candidate.score > held.score:
+                best[candidate.agent_id] = candidate
+
+        for form in name_forms(text):
+            for agent_id, name, variant in self.exact.get(analyzed(form), ()):
+                offer(
+                    Candidate(
+                        agent_id, 0.97 if variant else 1.0, "variant" if variant else "exact", name
+                    )
+                )
+            keyed = key_text(form)
+            for agent_id, name in self.keyed.get(keyed, ()):
+                offer(Candidate(agent_id, 0.9, "romanization", name))
+            if keyed and not best and self.choices:
+                for _choice, similarity, position in process.extract(
+                    keyed, self.choices, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=80
+                ):
+                    agent_id, name = self.owners[position]
+                    offer(
+                        Candidate(
+                            agent_id, round(SIMILAR_WEIGHT * similarity / 100, 3), "similar", name
+                        )
+                    )
+        return sorted(best.values(), key=lambda c: -c.score)
+
+
+def status_for(candidates: list[Candidate], candidate: Candidate) -> str:
+    rivals = [c for c in candidates if c is not candidate and c.score >= candidate.score - 0.02]
+    if candidate.score >= ACCEPT and not rivals:
+        return NameMatch.AUTO
+    return NameMatch.UNCERTAIN
+
+
+@dataclass
+class Summary:
+    names: int = 0
+    accepted: int = 0
+    uncertain: int = 0
+    appearances: int = 0
+
+
+def _names_in_records() -> Iterable[tuple[str, str]]:
+    return (
+        AccessTerm.objects.filter(kind__in=NAME_KINDS)
+        .values_list("text", "kind")
+        .distinct()
+        .order_by()
+    )
+
+
+@transaction.atomic
+def reconcile() -> Summary:
+    """Match every name of the finding aids to the roster; rebuild the appearances."""
+    roster = Roster()
+    summary = Summary()
+    existing = {(m.text, m.kind, m.agent_id): m for m in NameMatch.objects.exclude(kind="text")}
+    seen: set[tuple[str, str, int]] = set()
+    for text, kind in _names_in_records():
+        summary.names += 1
+        candidates = [c for c in roster.candidates(text, kind) if c.score >= KEEP]
+        for candidate in candidates:
+            key = (text, kind, candidate.agent_id)
+            seen.add(key)
+            status = status_for(candidates, candidate)
+            match = existing.get(key)
+            if match is None:
+                NameMatch.objects.create(
+                    text=text,
+                    kind=kind,
+                    agent_id=candidate.agent_id,
+                    score=candidate.score,
+                    method=candidate.method,
+                    matched_name=candidate.matched_name[:500],
+                    status=status,
+                )
+            elif (match.score, match.method) != (candidate.score, candidate.method) or (
+                match.status in (NameMatch.AUTO, NameMatch.UNCERTAIN) and match.status != status
+            ):
+                match.score, match.method = candidate.score, candidate.method
+                match.matched_name = candidate.matched_name[:500]
+                if match.status in (NameMatch.AUTO, NameMatch.UNCERTAIN):
+                    match.status = status
+                match.save()
+    # matches nobody decided on whose name or candidate is gone
+    stale = [
+        m.pk
+        for key, m in existing.items()
+        if key not in seen and m.status in (NameMatch.AUTO, NameMatch.UNCERTAIN)
+    ]
+    NameMatch.objects.filter(pk__in=stale).delete()
+    summary.appearances = rebuild_appearances()
+    counts = NameMatch.objects.exclude(kind="text")
+    summary.accepted = counts.filter(status__in=[NameMatch.AUTO, NameMatch.CONFIRMED]).count()
+    summary.uncertain = counts.filter(status=NameMatch.UNCERTAIN).count()
+    return summary
+
+
+def rebuild_appearances() -> int:
+    """Appearances from the accepted matches of access terms (not text ones)."""
+    Appearance.objects.exclude(role=Appearance.TEXT).delete()
+    rows: dict[tuple[int, int, str, str], int] = {}
+    for match in NameMatch.objects.filter(status__in=[NameMatch.AUTO, NameMatch.CONFIRMED]).exclude(
+        kind="text"
+    ):
+        terms = AccessTerm.objects.filter(text=match.text, kind=match.kind).values_list(
+            "collection_id", "component__ref", "relation"
+        )
+        for collection_id, ref, relation in terms:
+            role = Appearance.CREATOR if relation == AccessTerm.CREATOR else Appearance.SUBJECT
+            rows.setdefault((match.agent_id, collection_id, ref or "", role), match.pk)
+    Appearance.objects.bulk_create(
+        [
+            Appearance(
+                agent_id=agent_id,
+                collection_id=collection_id,
+                component_ref=ref,
+                role=role,
+                match_id=match_id,
+            )
+            for (agent_id, collection_id, ref, role), match_id in rows.items()
+        ],
+        batch_size=1000,
+    )
+    return len(rows)
+
+
+def text_appearances(limit_per_name: int = 500) -> int:
+    """Where roster names (of two words or more) occur in the records' text."""
+    from fonds.findingaids.models import Collection
+    from fonds.search.service import SearchRequest, search
+
+    Appearance.objects.filter(role=Appearance.TEXT).delete()
+    collections = dict(Collection.objects.values_list("identifier", "id"))
+    rows: set[tuple[int, int, str]] = set()
+    names: list[tuple[int, str]] = list(
+        Agent.objects.filter(published=True).values_list("id", "authorized_name")
+    )
+    names += list(AgentName.objects.filter(agent__published=True).values_list("agent_id", "name"))
+    for agent_id, name in names:
+        for form in name_forms(name)[-1:]:  # the direct order
+            if len(form.split()) < 2:
+                continue
+            results = search(SearchRequest(text=f'"{form}"', limit=100, facets=[], offset=0))
+            for hit in results.hits[:limit_per_name]:
+                kind, _, rest = hit.key.partition(":")
+                if kind == "collection" and rest in collections:
+                    rows.add((agent_id, collections[rest], ""))
+                elif kind == "component":
+                    identifier, _, ref = rest.partition("/")
+                    if identifier in collections:
+                        rows.add((agent_id, collections[identifier], ref))
+    Appearance.objects.bulk_create(
+        [
+            Appearance(agent_id=a, collection_id=c, component_ref=r, role=Appearance.TEXT)
+            for a, c, r in rows
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return len(rows)

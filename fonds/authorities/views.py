@@ -1,0 +1,207 @@
+"""The roster: organizations, people and families, and everything linked to them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from fonds.findingaids.models import Collection, Component
+from fonds.formats.edtf_dates import parse as parse_edtf
+from fonds.formats.roster import write_roster_csv
+
+from . import graph
+from .models import Agent, AgentRelation, Appearance
+from .records import agent_record
+
+RTL_SCRIPTS = {"Hebr", "Arab"}
+APPEARANCES_SHOWN = 25
+
+
+def date_label(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return parse_edtf(value).label
+    except ValueError:
+        return value
+
+
+def roster_list(request: HttpRequest) -> HttpResponse:
+    agents = Agent.objects.filter(published=True)
+    kind = request.GET.get("kind", "")
+    kind_type = request.GET.get("type", "")
+    query = request.GET.get("q", "").strip()
+    if kind in dict(Agent.KINDS):
+        agents = agents.filter(kind=kind)
+    if kind_type in dict(Agent.ORGANIZATION_TYPES):
+        agents = agents.filter(organization_type=kind_type)
+    if query:
+        agents = agents.filter(
+            Q(authorized_name__icontains=query) | Q(names__name__icontains=query)
+        ).distinct()
+    types = (
+        Agent.objects.filter(published=True, kind="organization")
+        .exclude(organization_type="")
+        .values_list("organization_type", flat=True)
+        .distinct()
+        .order_by("organization_type")
+    )
+    labels = dict(Agent.ORGANIZATION_TYPES)
+    rows = [
+        {"agent": a, "dates": date_label(a.existence)}
+        for a in agents.order_by("kind", "sort_name", "authorized_name")
+    ]
+    return render(
+        request,
+        "authorities/roster.html",
+        {
+            "rows": rows,
+            "kind": kind,
+            "type": kind_type,
+            "q": query,
+            "kinds": Agent.KINDS,
+            "types": [(t, labels.get(t, t)) for t in types],
+            "filtered": bool(kind or kind_type or query),
+        },
+    )
+
+
+@dataclass
+class RelationLine:
+    label: str
+    other: Agent | None
+    other_name: str
+    role: str
+    dates: str
+
+
+def _relations(agent: Agent) -> list[RelationLine]:
+    labels = dict(AgentRelation.TYPES)
+    lines = [
+        RelationLine(
+            labels.get(r.relation_type, r.relation_type),
+            r.target,
+            r.target.authorized_name if r.target else r.target_name,
+            r.role,
+            date_label(r.dates),
+        )
+        for r in agent.relations_out.select_related("target")
+        if r.target is None or r.target.published
+    ]
+    lines += [
+        RelationLine(
+            labels.get(AgentRelation.INVERSE[r.relation_type], r.relation_type),
+            r.source,
+            r.source.authorized_name,
+            r.role,
+            date_label(r.dates),
+        )
+        for r in agent.relations_in.select_related("source")
+        if r.source.published
+    ]
+    return sorted(lines, key=lambda line: (line.label, line.other_name))
+
+
+def _appearances(agent: Agent) -> dict[str, list[dict[str, Any]]]:
+    """Collections the agent created, and those it appears in, with the components."""
+    by_collection: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for collection_id, ref, role in Appearance.objects.filter(
+        agent=agent, collection__internal=False
+    ).values_list("collection_id", "component_ref", "role"):
+        group = "created" if role == Appearance.CREATOR else "appears"
+        by_collection[(collection_id, group)].append(ref)
+    collections = Collection.objects.in_bulk({c for c, _ in by_collection})
+    wanted_refs = {
+        (c, ref)
+        for (c, _), refs in by_collection.items()
+        for ref in refs[:APPEARANCES_SHOWN]
+        if ref
+    }
+    components = {
+        (c.collection_id, c.ref): c
+        for c in Component.objects.filter(
+            collection_id__in=collections, ref__in={r for _, r in wanted_refs}
+        ).only("ref", "title", "date_text", "collection_id", "sequence", "subtree_end")
+        if (c.collection_id, c.ref) in wanted_refs
+    }
+    result: dict[str, list[dict[str, Any]]] = {"created": [], "appears": []}
+    for (collection_id, group), refs in sorted(
+        by_collection.items(), key=lambda item: collections[item[0][0]].title
+    ):
+        collection = collections[collection_id]
+        if group == "appears" and (collection_id, "created") in by_collection:
+            continue  # a collection it created is listed once, as created
+        parts = [
+            components[(collection_id, r)]
+            for r in dict.fromkeys(refs)
+            if (collection_id, r) in components
+        ]
+        result[group].append(
+            {
+                "collection": collection,
+                "components": sorted(parts, key=lambda c: c.sequence)[:APPEARANCES_SHOWN],
+                "count": len({r for r in refs if r}),
+                "whole": "" in refs,
+            }
+        )
+    return result
+
+
+def agent_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    agent = get_object_or_404(Agent, identifier=identifier, published=True)
+    names = [
+        {"name": n, "rtl": n.script in RTL_SCRIPTS, "dates": date_label(n.dates)}
+        for n in agent.names.all()
+    ]
+    neighbourhood = graph.relation_graph(focus=agent)
+    return render(
+        request,
+        "authorities/agent.html",
+        {
+            "agent": agent,
+            "dates": date_label(agent.existence),
+            "names": names,
+            "relations": _relations(agent),
+            "graph": graph.svg(neighbourhood, focus=agent, title=f"Relations of {agent}")
+            if neighbourhood.number_of_edges()
+            else "",
+            "appearances": _appearances(agent),
+            "events": agent.events.filter(published=True).order_by("sort_date"),
+            "works": agent.works.filter(published=True),
+            "type_label": dict(Agent.ORGANIZATION_TYPES).get(agent.organization_type, ""),
+        },
+    )
+
+
+def roster_graph(request: HttpRequest) -> HttpResponse:
+    whole = graph.relation_graph()
+    return render(
+        request,
+        "authorities/graph.html",
+        {
+            "graph": graph.svg(whole, title="Relations in the roster"),
+            "edges": whole.number_of_edges(),
+        },
+    )
+
+
+def roster_print(request: HttpRequest) -> HttpResponse:
+    agents = Agent.objects.filter(published=True).order_by("kind", "sort_name")
+    rows = [
+        {"agent": a, "dates": date_label(a.existence), "relations": _relations(a)} for a in agents
+    ]
+    return render(request, "authorities/print.html", {"rows": rows})
+
+
+def roster_csv(request: HttpRequest) -> HttpResponse:
+    agents = Agent.objects.filter(published=True).order_by("identifier").prefetch_related("names")
+    response = HttpResponse(
+        write_roster_csv([agent_record(a) for a in agents]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="roster.csv"'
+    return response

@@ -1,0 +1,316 @@
+"""The roster in YAML or CSV: organizations, people and families with their names
+and relations (the format is described in docs/demo-data.md).
+
+CSV, one agent a row, lists separated by ";":
+
+    id,kind,name,sort_name,type,existence,places,names,summary,history,relations,sources
+    ncsj,organization,National Conference on Soviet Jewry,,national,1971,New York,
+        "NCSJ [acronym|en|Latn]","...","...","successor_of:ajcsj; led_by:jerry-goodman:first executive director",
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .edtf_dates import parse as parse_edtf
+from .errors import FormatError
+from .markup import nfc
+
+KINDS = ("organization", "person", "family")
+RELATION_TYPES = (
+    "predecessor_of",
+    "successor_of",
+    "parent_of",
+    "affiliate_of",
+    "member_of",
+    "has_member",
+    "founded",
+    "founded_by",
+    "leader_of",
+    "led_by",
+    "associated_with",
+)
+NAME_TYPES = ("authorized", "variant", "acronym", "former", "translation")
+IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
+CSV_COLUMNS = [
+    "id",
+    "kind",
+    "name",
+    "sort_name",
+    "type",
+    "existence",
+    "places",
+    "names",
+    "summary",
+    "history",
+    "relations",
+    "sources",
+]
+
+
+@dataclass
+class NameRecord:
+    name: str
+    type: str = "variant"
+    language: str = ""
+    script: str = ""
+    transliteration: str = ""
+    dates: str = ""
+
+
+@dataclass
+class RelationRecord:
+    type: str
+    target: str  # an agent id, or a name when the target is not in the roster
+    role: str = ""
+    dates: str = ""
+    note: str = ""
+
+
+@dataclass
+class AgentRecord:
+    identifier: str
+    kind: str
+    name: str
+    sort_name: str = ""
+    type: str = ""
+    existence: str = ""
+    places: list[dict[str, str]] = field(default_factory=list)
+    names: list[NameRecord] = field(default_factory=list)
+    summary: str = ""
+    history: str = ""
+    relations: list[RelationRecord] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    sourceline: int | None = None
+
+
+def slugify(text: str) -> str:
+    from .markup import plain
+
+    ascii_text = plain(text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:200]
+
+
+def _check(record: AgentRecord, path: str, line: int | None) -> AgentRecord:
+    def fail(cause: str) -> FormatError:
+        return FormatError(path, f"agent {record.identifier or '?'}: {cause}", line, 1)
+
+    if not record.name:
+        raise fail("a name is required")
+    if not IDENTIFIER.match(record.identifier):
+        raise fail("id must be lower-case letters, digits and hyphens")
+    if record.kind not in KINDS:
+        raise fail(f"kind must be one of {', '.join(KINDS)}, not {record.kind!r}")
+    for value in [record.existence, *(r.dates for r in record.relations)]:
+        if value:
+            try:
+                parse_edtf(value)
+            except ValueError as error:
+                raise fail(f"date {value!r} is not EDTF: {error}") from None
+    for relation in record.relations:
+        if relation.type not in RELATION_TYPES:
+            raise fail(f"unknown relation type {relation.type!r}")
+    for name in record.names:
+        if name.type not in NAME_TYPES:
+            raise fail(f"unknown name type {name.type!r}")
+    return record
+
+
+def _text(value: Any) -> str:
+    return nfc(str(value).strip()) if value is not None else ""
+
+
+def _from_mapping(item: dict[str, Any]) -> AgentRecord:
+    names = [
+        NameRecord(
+            name=_text(n.get("name")),
+            type=_text(n.get("type")) or "variant",
+            language=_text(n.get("language")),
+            script=_text(n.get("script")),
+            transliteration=_text(n.get("transliteration")),
+            dates=_text(n.get("dates")),
+        )
+        for n in item.get("names") or []
+        if isinstance(n, dict) and n.get("name")
+    ]
+    relations = [
+        RelationRecord(
+            type=_text(r.get("type")).replace(" ", "_"),
+            target=_text(r.get("target")),
+            role=_text(r.get("role")),
+            dates=_text(r.get("dates") or r.get("date")),
+            note=_text(r.get("note")),
+        )
+        for r in item.get("relations") or []
+        if isinstance(r, dict)
+    ]
+    places = [
+        {k: _text(v) for k, v in p.items()} if isinstance(p, dict) else {"name": _text(p)}
+        for p in item.get("places") or []
+    ]
+    name = _text(item.get("name"))
+    return AgentRecord(
+        identifier=_text(item.get("id")) or slugify(name),
+        kind=_text(item.get("kind")) or "organization",
+        name=name,
+        sort_name=_text(item.get("sort_name")),
+        type=_text(item.get("type")),
+        existence=_text(item.get("existence")),
+        places=places,
+        names=names,
+        summary=_text(item.get("summary")),
+        history=str(item.get("history") or "").strip(),
+        relations=relations,
+        sources=[_text(s) for s in item.get("sources") or []],
+    )
+
+
+def read_roster_yaml(text: str, path: str) -> list[AgentRecord]:
+    try:
+        document = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise FormatError(
+            path,
+            f"not valid YAML: {getattr(error, 'problem', error)}",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or not isinstance(data.get("agents"), list):
+        raise FormatError(path, "a roster file has a top-level 'agents' list", 1, 1)
+    lines: list[int | None] = []
+    if document is not None:
+        for key, value in document.value:
+            if key.value == "agents":
+                lines = [node.start_mark.line + 1 for node in value.value]
+    records = []
+    for index, item in enumerate(data["agents"]):
+        line = lines[index] if index < len(lines) else None
+        if not isinstance(item, dict):
+            raise FormatError(path, f"agent {index + 1} is not a mapping", line, 1)
+        record = _check(_from_mapping(item), path, line)
+        record.sourceline = line
+        records.append(record)
+    _unique(records, path)
+    return records
+
+
+def _unique(records: list[AgentRecord], path: str) -> None:
+    seen: dict[str, int | None] = {}
+    for record in records:
+        if record.identifier in seen:
+            raise FormatError(
+                path,
+                f"agent id {record.identifier!r} is used twice (first on line "
+                f"{seen[record.identifier]})",
+                record.sourceline,
+                1,
+            )
+        seen[record.identifier] = record.sourceline
+
+
+_NAME_CELL = re.compile(r"^(?P<name>.*?)\s*(?:\[(?P<meta>[^\]]*)\])?$")
+
+
+def read_roster_csv(text: str, path: str) -> list[AgentRecord]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = {"name"} - set(reader.fieldnames or [])
+    if missing:
+        raise FormatError(path, "a roster CSV needs a header with at least a name column", 1, 1)
+    records = []
+    for row in reader:
+        line = reader.line_num
+        names = []
+        for cell in _split(row.get("names")):
+            match = _NAME_CELL.match(cell)
+            assert match is not None
+            meta = (match.group("meta") or "").split("|")
+            names.append(
+                NameRecord(
+                    name=match.group("name"),
+                    type=meta[0] or "variant",
+                    language=meta[1] if len(meta) > 1 else "",
+                    script=meta[2] if len(meta) > 2 else "",
+                )
+            )
+        relations = []
+        for cell in _split(row.get("relations")):
+            parts = [p.strip() for p in cell.split(":", 2)]
+            if len(parts) < 2:
+                raise FormatError(path, f"relation {cell!r} is not type:target[:role]", line, 1)
+            relations.append(RelationRecord(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
+        item = {k: v for k, v in row.items() if k in CSV_COLUMNS}
+        record = _from_mapping(
+            {
+                **item,
+                "names": [],
+                "relations": [],
+                "places": [{"name": p} for p in _split(row.get("places"))],
+                "sources": _split(row.get("sources")),
+            }
+        )
+        record.names, record.relations = names, relations
+        record.sourceline = line
+        records.append(_check(record, path, line))
+    _unique(records, path)
+    return records
+
+
+def _split(value: str | None) -> list[str]:
+    return [nfc(p.strip()) for p in (value or "").split(";") if p.strip()]
+
+
+def write_roster_csv(records: list[AgentRecord]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in records:
+        writer.writerow(
+            {
+                "id": r.identifier,
+                "kind": r.kind,
+                "name": r.name,
+                "sort_name": r.sort_name,
+                "type": r.type,
+                "existence": r.existence,
+                "places": "; ".join(p.get("name", "") for p in r.places),
+                "names": "; ".join(f"{n.name} [{n.type}|{n.language}|{n.script}]" for n in r.names),
+                "summary": r.summary,
+                "history": r.history,
+                "relations": "; ".join(
+                    ":".join(p for p in (x.type, x.target, x.role) if p) for x in r.relations
+                ),
+                "sources": "; ".join(r.sources),
+            }
+        )
+    return out.getvalue()
+
+
+def write_roster_yaml(records: list[AgentRecord]) -> str:
+    agents = []
+    for r in records:
+        item: dict[str, Any] = {"id": r.identifier, "kind": r.kind, "name": r.name}
+        for key, value in (
+            ("sort_name", r.sort_name),
+            ("type", r.type),
+            ("existence", r.existence),
+            ("places", r.places),
+            ("summary", r.summary),
+            ("history", r.history),
+            ("sources", r.sources),
+        ):
+            if value:
+                item[key] = value
+        if r.names:
+            item["names"] = [{k: v for k, v in n.__dict__.items() if v} for n in r.names]
+        if r.relations:
+            item["relations"] = [{k: v for k, v in x.__dict__.items() if v} for x in r.relations]
+        agents.append(item)
+    return yaml.safe_dump({"agents": agents}, allow_unicode=True, sort_keys=False, width=100)
