@@ -57,7 +57,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     )
     from rich.table import Table
 
-    from fonds.loader import Report, expand, load_file
+    from fonds.loader import Report, after_loading, expand, in_load_order, load_file
 
     ensure_database()
     out = Console(highlight=False, soft_wrap=True)
@@ -76,21 +76,29 @@ def cmd_load(args: argparse.Namespace) -> int:
         transient=True,
     ) as bar:
         task = bar.add_task("loading", total=total or None)
-        for path in files:
+        for path, detected in in_load_order(files):
             bar.update(task, description=path.name[:40])
             before = bar.tasks[0].completed
-            result = load_file(path, force=args.force, progress=lambda n: bar.advance(task, n))
+            result = load_file(
+                path,
+                force=args.force,
+                progress=lambda n: bar.advance(task, n),
+                detected=detected,
+            )
             size = path.stat().st_size if path.is_file() else 0
             bar.update(task, completed=before + size)
             report.results.append(result)
             if result.error:
                 err.print(result.error, markup=False)
+            for warning in result.warnings:
+                err.print(warning, markup=False)
     if not args.quiet:
         table = Table(title="fonds load", show_footer=True)
         table.add_column("file", footer="total")
         table.add_column("format")
         table.add_column("status")
-        table.add_column("collection")
+        table.add_column("record")
+        table.add_column("records", justify="right")
         table.add_column("components", justify="right", footer=f"{report.components:,}")
         table.add_column("seconds", justify="right", footer=f"{report.seconds:.2f}")
         for r in report.results:
@@ -99,6 +107,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                 r.format,
                 r.status,
                 r.identifier,
+                f"{r.records:,}",
                 f"{r.components:,}",
                 f"{r.seconds:.2f}",
             )
@@ -108,22 +117,35 @@ def cmd_load(args: argparse.Namespace) -> int:
             f"unchanged {report.count('unchanged')}, skipped {report.count('skipped')}; "
             f"{report.components:,} components in {report.seconds:.2f} s"
         )
-    from fonds.search.service import sync
-
     started = time.perf_counter()
-    owners = sync()
-    if owners and not args.quiet:
-        out.print(
-            f"search index: {owners} record set(s) updated in {time.perf_counter() - started:.2f} s"
-        )
+    done = after_loading(report)
+    if not args.quiet and any(done.values()):
+        steps = ", ".join(f"{name} {count:,}" for name, count in done.items())
+        out.print(f"after loading: {steps} ({time.perf_counter() - started:.2f} s)")
     return 0 if report.ok else 1
+
+
+DEMO_CORPUS = [
+    "nyu-tam183-new-jewish-agenda.xml",
+    "nyu-wag025-002-jewish-labor-committee.xml",
+    "nyu-wag232-goldstein-jlc-files.xml",
+]
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from fonds.pages.loading import load_pages
 
     demo = Path(__file__).resolve().parent / "demo"
-    args.paths = [str(demo / "findingaids")]
+    args.paths = [
+        str(demo / "findingaids"),
+        str(demo / "roster.yaml"),
+        str(demo / "timeline.yaml"),
+        str(demo / "bibliography.json"),
+    ]
+    # Real finding aids that touch the movement, where the shared corpus sits beside
+    # the checkout (never copied: a machine without it gets the demo alone).
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    args.paths += [str(corpus / name) for name in DEMO_CORPUS if (corpus / name).exists()]
     status = cmd_load(args)
     pages = load_pages(demo / "pages")
     if not args.quiet:

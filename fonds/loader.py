@@ -16,9 +16,16 @@ from pathlib import Path
 from django.db import transaction
 from lxml import etree
 
+from fonds.bibliography.loading import work_identifier
 from fonds.findingaids.loading import load_finding_aid
-from fonds.formats.detect import FORMAT_NAMES, detect
+from fonds.formats.bibtex import read_bibtex
+from fonds.formats.csl import read_csl_json
+from fonds.formats.detect import Detected, detect
 from fonds.formats.errors import FormatError
+from fonds.formats.ris import read_ris
+from fonds.formats.roster import read_roster_csv, read_roster_yaml
+from fonds.formats.timeline import read_events_csv, read_events_yaml
+from fonds.formats.timelinejs import read_timelinejs
 from fonds.formats.xmlsafe import syntax_error
 from fonds.search.service import enqueue
 
@@ -39,6 +46,9 @@ class FileResult:
     components: int = 0
     seconds: float = 0.0
     error: str = ""
+    records: int = 0
+    warnings: list[str] = field(default_factory=list)
+    changes: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -75,8 +85,87 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+# Files load in phases, so that links find their targets: finding aids and the
+# roster first, then the timeline (which names both), then the bibliography.
+PHASES = {
+    "ead2002": 0,
+    "ead3": 0,
+    "eac-cpf": 0,
+    "roster-yaml": 0,
+    "roster-csv": 0,
+    "events-yaml": 1,
+    "events-csv": 1,
+    "timelinejs": 1,
+    "csl-json": 2,
+    "bibtex": 2,
+    "ris": 2,
+}
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FormatError(str(path), f"not UTF-8: {error.reason}", line) from None
+
+
+def _load_records(path: Path, kind: str, result: FileResult) -> None:
+    """Roster, timeline and bibliography files: read, then save in one transaction."""
+    from fonds.authorities.loading import save_agents
+    from fonds.bibliography.loading import save_works
+    from fonds.timeline.loading import save_events
+
+    name = str(path)
+    if kind in ("roster-yaml", "roster-csv", "eac-cpf"):
+        if kind == "eac-cpf":
+            from fonds.authorities.eac import read_authority
+
+            agents = [read_authority(path)]
+        elif kind == "roster-yaml":
+            agents = read_roster_yaml(_read_text(path), name)
+        else:
+            agents = read_roster_csv(_read_text(path), name)
+        with transaction.atomic():
+            roster = save_agents(agents)
+            enqueue(*(f"agent:{a.identifier}" for a in agents))
+        result.status, result.records = roster.status, roster.count
+        result.identifier = agents[0].identifier if len(agents) == 1 else ""
+        result.changes = {"roster"}
+    elif kind in ("events-yaml", "events-csv", "timelinejs"):
+        if kind == "events-yaml":
+            events = read_events_yaml(_read_text(path), name)
+        elif kind == "events-csv":
+            events = read_events_csv(_read_text(path), name)
+        else:
+            events = read_timelinejs(_read_text(path), name)[1]
+        with transaction.atomic():
+            timeline = save_events(events, name)
+            enqueue(*(f"event:{e.identifier}" for e in events))
+        result.status, result.records = timeline.status, timeline.count
+        result.warnings = timeline.warnings
+    else:
+        text = _read_text(path)
+        if kind == "csl-json":
+            items = read_csl_json(text, name)
+        elif kind == "bibtex":
+            items = read_bibtex(text, name)
+        else:
+            items = read_ris(text, name)
+        with transaction.atomic():
+            works = save_works(items, name)
+            enqueue(*(f"work:{work_identifier(i)}" for i in items))
+        result.status, result.records = works.status, works.count
+        result.warnings = works.warnings
+
+
 def load_file(
-    path: Path, *, force: bool = False, progress: Callable[[int], None] | None = None
+    path: Path,
+    *,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+    detected: Detected | None = None,
 ) -> FileResult:
     started = time.perf_counter()
     result = FileResult(path=path, status="skipped")
@@ -85,7 +174,7 @@ def load_file(
             raise FormatError(str(path), "no such file")
         if not path.is_file():
             raise FormatError(str(path), "not a regular file")
-        detected = detect(path)
+        detected = detected or detect(path)
         result.format = detected.name
         if detected.format in ("ead2002", "ead3"):
             # The search index learns of the change in the same transaction (see
@@ -99,13 +188,16 @@ def load_file(
                 )
                 if outcome.status != "unchanged":
                     enqueue(f"collection:{outcome.identifier}")
+            result.status = outcome.status
+            result.identifier = outcome.identifier
+            result.components = outcome.components
+            result.records = 1
+            if outcome.status != "unchanged":
+                result.changes = {"collections"}
         else:
-            raise FormatError(
-                str(path), f"{FORMAT_NAMES[detected.format]} files cannot be loaded yet", 1, 1
-            )
-        result.status = outcome.status
-        result.identifier = outcome.identifier
-        result.components = outcome.components
+            _load_records(path, detected.format, result)
+            if progress:
+                progress(path.stat().st_size)
     except FormatError as error:
         result.error = error.line_report()
     except etree.XMLSyntaxError as error:
@@ -114,3 +206,38 @@ def load_file(
         result.error = FormatError(str(path), str(error)).line_report()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def in_load_order(paths: Iterable[Path]) -> list[tuple[Path, Detected | None]]:
+    """Files with their formats, in the order their links need; unreadable ones last
+    (they fail again when loaded, with their error)."""
+    found: list[tuple[int, int, Path, Detected | None]] = []
+    for position, path in enumerate(paths):
+        try:
+            detected: Detected | None = detect(path)
+        except (FormatError, OSError, etree.XMLSyntaxError):
+            detected = None
+        phase = PHASES.get(detected.format, 9) if detected else 9
+        found.append((phase, position, path, detected))
+    return [(path, detected) for _, _, path, detected in sorted(found, key=lambda f: f[:2])]
+
+
+def after_loading(report: Report) -> dict[str, int]:
+    """What follows a load: names matched to the roster, the index brought up to date,
+    names found in the text. Each step is repeatable; a crash leaves tasks queued."""
+    from fonds.authorities.reconciliation import reconcile, text_appearances
+    from fonds.search.service import enqueue_all_collections, sync
+
+    changes = set().union(*(r.changes for r in report.results)) if report.results else set()
+    done: dict[str, int] = {}
+    if changes & {"collections", "roster"}:
+        summary = reconcile()
+        done["names matched"] = summary.accepted
+        done["names to review"] = summary.uncertain
+        if "roster" in changes:
+            # variant names are indexed with the records that name them
+            enqueue_all_collections()
+    done["index updates"] = sync()
+    if changes & {"collections", "roster"}:
+        done["names found in text"] = text_appearances()
+    return done

@@ -8,6 +8,8 @@ urlpatterns = [
     path("collections/", include("fonds.findingaids.urls")),
     path("search", include("fonds.search.urls")),
     path("roster/", include("fonds.authorities.urls")),
+    path("timeline/", include("fonds.timeline.urls")),
+    path("bibliography/", include("fonds.bibliography.urls")),
     path("admin/", admin.site.urls),
     path("theme.css", theme_css, name="theme"),
 ]

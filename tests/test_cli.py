@@ -161,7 +161,7 @@ def test_a_100_mb_finding_aid_loads_in_bounded_memory(tmp_path):
 def test_search_command_finds_a_folder_in_cyrillic_and_latin(tmp_path):
     demo = ROOT / "fonds" / "demo" / "findingaids" / "DEMO-001.xml"
     loaded = run(tmp_path, "load", str(demo), check=True)
-    assert "search index: 1 record set(s) updated" in loaded.stdout
+    assert "index updates 1" in loaded.stdout
     for query in ("Щаранский", "Scharansky"):
         result = run(tmp_path, "search", query, "--limit", "3", check=True)
         assert "Cleveland Council on Soviet Anti-Semitism records >" in result.stdout

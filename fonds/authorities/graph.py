@@ -44,6 +44,7 @@ def relation_graph(agents: list[Agent] | None = None, focus: Agent | None = None
 def svg(graph: nx.Graph, focus: Agent | None = None, title: str = "Relations") -> str:
     if graph.number_of_nodes() == 0:
         return ""
+    height = max(140, min(HEIGHT, 70 * graph.number_of_nodes()))
     positions = nx.spring_layout(graph, seed=7, k=1.6 / max(graph.number_of_nodes(), 1) ** 0.5)
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
@@ -54,12 +55,12 @@ def svg(graph: nx.Graph, focus: Agent | None = None, title: str = "Relations") -
         x, y = positions[node]
         return (
             60 + (x - min(xs)) / span_x * (WIDTH - 260),
-            30 + (y - min(ys)) / span_y * (HEIGHT - 60),
+            30 + (y - min(ys)) / span_y * (height - 60),
         )
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="graph-title" class="relation-graph">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="graph-title" class="relation-graph">',
         f'<title id="graph-title">{escape(title)}</title>',
     ]
     for a, b, data in graph.edges(data=True):

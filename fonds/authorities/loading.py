@@ -45,9 +45,7 @@ def _years(value: str) -> tuple[int | None, int | None]:
         date = parse_edtf(value)
     except ValueError:
         return None, None
-    begin = date.lower.year if date.lower else None
-    end = date.upper.year if date.upper else None
-    return begin, end
+    return date.lower_year, date.upper_year
 
 
 def _sort_name(record: AgentRecord) -> str:

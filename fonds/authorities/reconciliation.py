@@ -120,26 +120,26 @@ class Roster:
             if held is None or candidate.score > held.score:
                 best[candidate.agent_id] = candidate
 
-        for form in name_forms(text):
+        forms = name_forms(text)
+        for form in forms:
             for agent_id, name, variant in self.exact.get(analyzed(form), ()):
-                offer(
-                    Candidate(
-                        agent_id, 0.97 if variant else 1.0, "variant" if variant else "exact", name
-                    )
-                )
-            keyed = key_text(form)
-            for agent_id, name in self.keyed.get(keyed, ()):
+                method = "variant" if variant else "exact"
+                offer(Candidate(agent_id, 0.97 if variant else 1.0, method, name))
+            for agent_id, name in self.keyed.get(key_text(form), ()):
                 offer(Candidate(agent_id, 0.9, "romanization", name))
-            if keyed and not best and self.choices:
-                for _choice, similarity, position in process.extract(
-                    keyed, self.choices, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=80
-                ):
-                    agent_id, name = self.owners[position]
-                    offer(
-                        Candidate(
-                            agent_id, round(SIMILAR_WEIGHT * similarity / 100, 3), "similar", name
-                        )
-                    )
+        if best or not self.choices:
+            return sorted(best.values(), key=lambda c: -c.score)
+        # nothing the same: the nearest spellings, each form in turn
+        for form in forms:
+            keyed = key_text(form)
+            if not keyed:
+                continue
+            for _choice, similarity, position in process.extract(
+                keyed, self.choices, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=80
+            ):
+                agent_id, name = self.owners[position]
+                score = round(SIMILAR_WEIGHT * similarity / 100, 3)
+                offer(Candidate(agent_id, score, "similar", name))
         return sorted(best.values(), key=lambda c: -c.score)
 
 

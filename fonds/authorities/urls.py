@@ -9,4 +9,5 @@ urlpatterns = [
     path("print/", views.roster_print, name="print"),
     path("roster.csv", views.roster_csv, name="csv"),
     path("<slug:identifier>/", views.agent_detail, name="agent"),
+    path("<slug:identifier>/eac-cpf.xml", views.agent_eac, name="eac"),
 ]

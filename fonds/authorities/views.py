@@ -198,6 +198,16 @@ def roster_print(request: HttpRequest) -> HttpResponse:
     return render(request, "authorities/print.html", {"rows": rows})
 
 
+def agent_eac(request: HttpRequest, identifier: str) -> HttpResponse:
+    from .eac import export_eac
+
+    agent = get_object_or_404(Agent, identifier=identifier, published=True)
+    version = "2.0" if request.GET.get("version") == "2.0" else "2010"
+    response = HttpResponse(export_eac(agent, version), content_type="application/xml")
+    response["Content-Disposition"] = f'inline; filename="{agent.identifier}.xml"'
+    return response
+
+
 def roster_csv(request: HttpRequest) -> HttpResponse:
     agents = Agent.objects.filter(published=True).order_by("identifier").prefetch_related("names")
     response = HttpResponse(

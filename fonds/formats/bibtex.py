@@ -16,7 +16,7 @@ from typing import Any
 
 from bibtexparser import model
 from bibtexparser.entrypoint import parse_string, write_string
-from bibtexparser.exceptions import BlockAbortedException
+from bibtexparser.exceptions import BlockAbortedException, ParsingException
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import (
     InvalidNameError,
@@ -29,6 +29,7 @@ from pylatexenc import latex2text, latexwalker, macrospec  # type: ignore[import
 from .csl import (
     OTHERS,
     Item,
+    date_parts,
     decode_input,
     line_column,
     make_date_parts,
@@ -37,56 +38,26 @@ from .csl import (
 )
 from .errors import FormatError
 
+
+def _pairs(text: str) -> dict[str, str]:
+    """A table written as "key:value key:value"."""
+    return dict(pair.split(":", 1) for pair in text.split())
+
+
 # BibLaTeX (and BibTeX) entry types to CSL types, as citation-js maps them.
-TYPES = {
-    "article": "article-journal",
-    "book": "book",
-    "mvbook": "book",
-    "inbook": "chapter",
-    "bookinbook": "book",
-    "suppbook": "chapter",
-    "booklet": "book",
-    "collection": "book",
-    "mvcollection": "book",
-    "incollection": "chapter",
-    "suppcollection": "chapter",
-    "dataset": "dataset",
-    "manual": "report",
-    "misc": "document",
-    "online": "webpage",
-    "patent": "patent",
-    "periodical": "periodical",
-    "suppperiodical": "article-journal",
-    "proceedings": "book",
-    "mvproceedings": "book",
-    "inproceedings": "paper-conference",
-    "conference": "paper-conference",
-    "reference": "book",
-    "mvreference": "book",
-    "inreference": "entry",
-    "report": "report",
-    "techreport": "report",
-    "software": "software",
-    "thesis": "thesis",
-    "mastersthesis": "thesis",
-    "phdthesis": "thesis",
-    "unpublished": "manuscript",
-    "artwork": "graphic",
-    "audio": "song",
-    "image": "figure",
-    "jurisdiction": "legal_case",
-    "legislation": "legislation",
-    "legal": "treaty",
-    "letter": "personal_communication",
-    "movie": "motion_picture",
-    "video": "motion_picture",
-    "music": "musical_score",
-    "performance": "performance",
-    "review": "review",
-    "standard": "standard",
-    "electronic": "webpage",
-    "www": "webpage",
-}
+TYPES = _pairs(
+    "article:article-journal book:book mvbook:book inbook:chapter bookinbook:book"
+    " suppbook:chapter booklet:book collection:book mvcollection:book incollection:chapter"
+    " suppcollection:chapter dataset:dataset manual:report misc:document online:webpage"
+    " patent:patent periodical:periodical suppperiodical:article-journal proceedings:book"
+    " mvproceedings:book inproceedings:paper-conference conference:paper-conference"
+    " reference:book mvreference:book inreference:entry report:report techreport:report"
+    " software:software thesis:thesis mastersthesis:thesis phdthesis:thesis"
+    " unpublished:manuscript artwork:graphic audio:song image:figure jurisdiction:legal_case"
+    " legislation:legislation legal:treaty letter:personal_communication movie:motion_picture"
+    " video:motion_picture music:musical_score performance:performance review:review"
+    " standard:standard electronic:webpage www:webpage"
+)
 # BibLaTeX's type keys (manual §4.9.2) spelled out: citation-js keeps "phdthesis", but
 # the genre is printed ("Phdthesis, Radboud University"), so we store the words.
 GENRES = {
@@ -124,62 +95,29 @@ NAME_FIELDS = {
     "translator": "translator",
     "bookauthor": "container-author",
 }
-SIMPLE_FIELDS = {  # decoded text, copied as they are
-    "abstract": "abstract",
-    "annotation": "annote",
-    "annote": "annote",
-    "library": "call-number",
-    "chapter": "chapter-number",
-    "series": "collection-title",
-    "shortseries": "collection-title-short",
-    "shortjournal": "container-title-short",
-    "edition": "edition",
-    "venue": "event-place",
-    "keywords": "keyword",
-    "language": "language",
-    "note": "note",
-    "origlocation": "original-publisher-place",
-    "origpublisher": "original-publisher",
-    "origtitle": "original-title",
-    "pagetotal": "number-of-pages",
-    "numpages": "number-of-pages",
-    "part": "part-number",
-    "location": "publisher-place",
-    "address": "publisher-place",
-    "pubstate": "status",
-    "shorttitle": "title-short",
-    "version": "version",
-    "volume": "volume",
-    "volumes": "number-of-volumes",
-    "isbn": "ISBN",
-    "issn": "ISSN",
-    "pmid": "PMID",
-    "pmcid": "PMCID",
-}
+SIMPLE_FIELDS = _pairs(  # decoded text, copied as it is
+    "abstract:abstract annotation:annote annote:annote library:call-number"
+    " chapter:chapter-number series:collection-title shortseries:collection-title-short"
+    " shortjournal:container-title-short edition:edition venue:event-place keywords:keyword"
+    " language:language note:note origlocation:original-publisher-place"
+    " origpublisher:original-publisher origtitle:original-title pagetotal:number-of-pages"
+    " numpages:number-of-pages part:part-number location:publisher-place"
+    " address:publisher-place pubstate:status shorttitle:title-short version:version"
+    " volume:volume volumes:number-of-volumes isbn:ISBN issn:ISSN pmid:PMID pmcid:PMCID"
+)
 VERBATIM_FIELDS = {"doi": "DOI", "url": "URL"}
 PUBLISHER_FIELDS = ("publisher", "organization", "institution", "school")
 MONTHS = {
     name: number
     for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
+        "jan,january feb,february mar,march apr,april may jun,june jul,july aug,august"
+        " sep,sept,september oct,october nov,november dec,december".split(),
         start=1,
     )
-    for name in names
+    for name in names.split(",")
 }
 MONTH_MACROS = {name: str(number) for name, number in MONTHS.items() if len(name) == 3}
+MONTH_NAMES = list(MONTH_MACROS)  # "jan" ... "dec"
 NOT_INHERITED = frozenset(
     "ids crossref xref entryset entrysubtype execute label options presort related"
     " relatedoptions relatedstring relatedtype shorthand shorthandintro sortkey shorttitle"
@@ -228,7 +166,10 @@ def read_bibtex(text: str | bytes, path: str) -> list[Item]:
     field given twice or a name list that cannot be split.
     """
     source = decode_input(text, path)
-    library = parse_string(source, parse_stack=[])
+    try:
+        library = parse_string(source, parse_stack=[])
+    except ParsingException as error:  # bibtexparser's own state errors
+        raise FormatError(path, f"cannot split the file into entries: {error}") from None
     _check_blocks(library, source, path)
     strings = dict(MONTH_MACROS)
     entries: list[_Entry] = []
@@ -279,7 +220,9 @@ def _failed_block(block: model.ParsingFailedBlock, source: str, path: str) -> Fo
         nxt, _ = line_column(source, (error.end_index or 0) + 1)
         cause = f"{what} is not closed before the next entry on line {nxt}: unbalanced braces"
     elif error.end_index is not None:  # a syntax error inside the entry: point at it
-        where, column = line_column(source, max(error.end_index - 1, 0))
+        found = re.search(r"found (?:a )?`?(\S)", reason)
+        at = source.rfind(found.group(1), 0, error.end_index + 1) if found else -1
+        where, column = line_column(source, at if at >= 0 else error.end_index)
         return FormatError(path, f"{what}: {reason.strip()}", where, column)
     else:
         cause = f"{what}: {reason.strip()}"
@@ -408,9 +351,7 @@ def _to_csl(entry: _Entry) -> Item:
         item["jurisdiction"] = item["publisher-place"]
     if (entry.raw("eprinttype") or "").lower() == "pubmed" and entry.raw("eprint"):
         item.setdefault("PMID", entry.verbatim("eprint"))
-    return {
-        key: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for key, v in item.items()
-    }
+    return item
 
 
 def _title(entry: _Entry, prefix: str) -> str | None:
@@ -520,11 +461,14 @@ def _name(raw: str) -> dict[str, str]:
     if raw.strip().lower() == "others":
         return dict(OTHERS)
     if re.match(r"\s*(family|given|prefix|suffix)\s*=", raw):  # BibLaTeX's extended form
-        pairs = (part.partition("=") for part in _split_top_level(raw, ","))
-        given = {key.strip().lower(): _to_text(value) for key, _, value in pairs}
         keys = {"family": "family", "given": "given", "prefix": "non-dropping-particle"}
-        named = {keys.get(key, "suffix"): value for key, value in given.items() if value}
-        return {key: value for key, value in named.items() if key in (*keys.values(), "suffix")}
+        keys["suffix"] = "suffix"
+        named = {}
+        for part in _split_top_level(raw, ","):
+            key, _, value = part.partition("=")
+            if key.strip().lower() in keys and _to_text(value):
+                named[keys[key.strip().lower()]] = _to_text(value)
+        return named
     parts = parse_single_name_into_parts(raw, strict=False)
     name = {
         "family": _to_text(" ".join(parts.last)),
@@ -537,41 +481,17 @@ def _name(raw: str) -> dict[str, str]:
 
 # -- writing -------------------------------------------------------------------------
 
-TYPES_OUT = {
-    "article": "article",
-    "article-journal": "article",
-    "article-magazine": "article",
-    "article-newspaper": "article",
-    "book": "book",
-    "chapter": "inbook",
-    "paper-conference": "inproceedings",
-    "entry": "inreference",
-    "entry-dictionary": "inreference",
-    "entry-encyclopedia": "inreference",
-    "thesis": "thesis",
-    "report": "report",
-    "webpage": "online",
-    "post": "online",
-    "post-weblog": "online",
-    "patent": "patent",
-    "legislation": "legislation",
-    "bill": "legislation",
-    "dataset": "dataset",
-    "software": "software",
-    "manuscript": "unpublished",
-    "periodical": "periodical",
-    "standard": "standard",
-    "graphic": "artwork",
-    "figure": "image",
-    "song": "audio",
-    "musical_score": "music",
-    "motion_picture": "movie",
-    "personal_communication": "letter",
-    "legal_case": "jurisdiction",
-    "treaty": "legal",
-    "review": "review",
-    "performance": "performance",
-}
+TYPES_OUT = _pairs(
+    "article:article article-journal:article article-magazine:article"
+    " article-newspaper:article book:book chapter:inbook paper-conference:inproceedings"
+    " entry:inreference entry-dictionary:inreference entry-encyclopedia:inreference"
+    " thesis:thesis report:report webpage:online post:online post-weblog:online patent:patent"
+    " legislation:legislation bill:legislation dataset:dataset software:software"
+    " manuscript:unpublished periodical:periodical standard:standard graphic:artwork"
+    " figure:image song:audio musical_score:music motion_picture:movie"
+    " personal_communication:letter legal_case:jurisdiction treaty:legal review:review"
+    " performance:performance"
+)
 TEXT_OUT = {variable: name for name, variable in SIMPLE_FIELDS.items()} | {
     "title": "title",
     "genre": "type",
@@ -579,7 +499,7 @@ TEXT_OUT = {variable: name for name, variable in SIMPLE_FIELDS.items()} | {
     "event-title": "eventtitle",
     "event": "eventtitle",
     "volume-title": "issuetitle",
-    "publisher-place": "location",
+    "publisher-place": "address",
     "number-of-pages": "pagetotal",
     "PMID": "pmid",
 }
@@ -593,9 +513,12 @@ DATES_OUT = {
 
 
 def write_bibtex(items: Iterable[Mapping[str, Any]]) -> str:
-    """BibLaTeX entries (biber's field names) for the items; read_bibtex reads them back
-    to the same core fields. The CSL id becomes the key (characters BibTeX cannot take
-    in a key become "_")."""
+    """BibTeX entries for the items; read_bibtex reads them back to the same core fields.
+
+    Fields have the names both BibTeX styles and biber read (journal, address, school,
+    year and month); what only BibLaTeX has goes in its fields (date for a day or a
+    range, urldate, origdate, ...) and entry types (online, thesis, report, ...). The
+    CSL id becomes the key (characters BibTeX cannot take in a key become "_")."""
     entries: list[model.Block] = []
     keys: set[str] = set()
     for item in items:
@@ -604,9 +527,12 @@ def write_bibtex(items: Iterable[Mapping[str, Any]]) -> str:
             key += "_"
         keys.add(key.lower())
         pairs = sorted(_entry_fields(item), key=lambda pair: _ORDER.get(pair[0], len(_ORDER)))
-        fields = [model.Field(name, value) for name, value in pairs]
+        fields = [
+            model.Field(name, value, enclosing="no-enclosing" if name == "month" else None)
+            for name, value in pairs
+        ]
         entries.append(model.Entry(TYPES_OUT.get(str(item.get("type")), "misc"), key, fields))
-    layout = BibtexFormat()
+    layout = BibtexFormat()  # type: ignore[no-untyped-call]
     layout.indent, layout.block_separator = "  ", "\n"
     return write_string(Library(entries), bibtex_format=layout)
 
@@ -614,9 +540,9 @@ def write_bibtex(items: Iterable[Mapping[str, Any]]) -> str:
 _ORDER = {
     name: index
     for index, name in enumerate(
-        "author editor translator bookauthor title shorttitle journaltitle booktitle"
+        "author editor translator bookauthor title shorttitle journal booktitle"
         " entrysubtype type series volume number issue chapter pages bookpagination edition"
-        " location institution publisher date year".split()
+        " address school institution publisher year month date".split()
     )
 }
 
@@ -633,7 +559,7 @@ def _entry_fields(item: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     if item.get("container-title"):
         journal = bib_type in ("article", "periodical")
         yield (
-            ("journaltitle" if journal else "booktitle"),
+            ("journal" if journal else "booktitle"),
             _escape(str(item["container-title"])),
         )
     for variable, name in TEXT_OUT.items():
@@ -648,7 +574,7 @@ def _entry_fields(item: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         if item.get(variable):
             yield name, str(item[variable]).replace("{", "%7B").replace("}", "%7D")
     if item.get("publisher"):
-        name = "institution" if bib_type in ("thesis", "report") else "publisher"
+        name = {"thesis": "school", "report": "institution"}.get(bib_type, "publisher")
         yield name, _escape(str(item["publisher"]))
     yield from _numbers_out(item, bib_type)
     if item.get("page"):
@@ -658,10 +584,18 @@ def _entry_fields(item: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         yield "bookpagination", "section"
     for variable, name in DATES_OUT.items():
         date = item.get(variable)
-        if isinstance(date, Mapping):
-            text = _iso_date(date)
-            if text:
-                yield name, text
+        parts = date_parts(date)
+        if variable == "issued" and parts and parts[0][0] > 0:
+            yield "year", str(parts[0][0])  # for BibTeX's own styles; biber takes the date
+            circa = isinstance(date, Mapping) and date.get("circa")
+            month_ok = len(parts[0]) == 1 or 1 <= parts[0][1] <= 12
+            if len(parts) == 1 and len(parts[0]) <= 2 and month_ok and not circa:
+                if len(parts[0]) == 2:
+                    yield "month", MONTH_NAMES[parts[0][1] - 1]
+                continue
+        text = _iso_date(date) if isinstance(date, Mapping) else None
+        if text:
+            yield name, text
 
 
 def _numbers_out(item: Mapping[str, Any], bib_type: str) -> Iterable[tuple[str, str]]:
@@ -677,17 +611,12 @@ def _numbers_out(item: Mapping[str, Any], bib_type: str) -> Iterable[tuple[str, 
 
 
 def _iso_date(date: Mapping[str, Any]) -> str | None:
-    parts = date.get("date-parts")
-    if isinstance(parts, list) and parts:
-        texts = []
-        for part in parts[:2]:
-            if not part:
-                continue
-            year, *rest = (int(p) for p in part)
-            texts.append(
-                "-".join([f"{year:04d}" if year >= 0 else str(year)] + [f"{p:02d}" for p in rest])
-            )
-        return "/".join(texts) + ("~" if date.get("circa") else "") if texts else None
+    texts = [
+        "-".join([f"{year:04d}" if year >= 0 else str(year), *(f"{p:02d}" for p in rest)])
+        for year, *rest in date_parts(date)
+    ]
+    if texts:
+        return "/".join(texts) + ("~" if date.get("circa") else "")
     literal = date.get("literal") or date.get("raw")
     return _escape(str(literal)) if literal else None
 

@@ -51,9 +51,9 @@ def decode_input(data: bytes | str, path: str) -> str:
     """Text of an input file: UTF-8 (a BOM is dropped), size-checked, NFC."""
     size = len(data)
     if size > MAX_INPUT_BYTES:
-        raise FormatError(
-            path, f"file too large: {size:,} bytes (the limit is {MAX_INPUT_BYTES:,})"
-        )
+        unit = "bytes" if isinstance(data, bytes) else "characters"
+        cause = f"file too large: {size:,} {unit} (the limit is {MAX_INPUT_BYTES:,} bytes)"
+        raise FormatError(path, cause)
     if isinstance(data, bytes):
         raw = data
         try:
@@ -240,6 +240,21 @@ def parse_iso_date(text: str) -> dict[str, Any] | None:
     return result
 
 
+def date_parts(date: object) -> list[list[int]]:
+    """The [year, month, day] lists of a CSL date (two for a range), numbers only."""
+    parts = date.get("date-parts") if isinstance(date, Mapping) else None
+    found: list[list[int]] = []
+    for part in parts[:2] if isinstance(parts, list) else []:
+        try:
+            numbers = [int(n) for n in part[:3]] if isinstance(part, list) else []
+        except (TypeError, ValueError):
+            break
+        if not numbers:
+            break
+        found.append(numbers)
+    return found
+
+
 def make_date_parts(
     year: str | int, month: str | int | None, day: str | int | None
 ) -> list[int] | None:
@@ -300,12 +315,9 @@ def issued_year(item: Mapping[str, Any]) -> int | None:
     issued = item.get("issued")
     if not isinstance(issued, Mapping):
         return None
-    parts = issued.get("date-parts")
-    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        try:
-            return int(parts[0][0])
-        except (TypeError, ValueError):
-            return None
+    parts = date_parts(issued)
+    if parts:
+        return parts[0][0]
     for key in ("literal", "raw"):
         match = re.search(r"\b(\d{4})\b", str(issued.get(key, "")))
         if match:

@@ -8,9 +8,11 @@ Accepted (Library of Congress EDTF, the subset a timeline uses)::
     1964-04-05/1964-04-06  1881/1884  1987-12/1988   intervals (either end qualified)
     1990/..  ../1990  1990/                          open (or unknown) ends
 
-Years are astronomical, as in EDTF: ``0000`` is 1 BCE, ``-0044`` is 45 BCE. The
-grammar is checked by the ``edtf`` package; bounds, labels and decades are computed
-here, from the calendar (``edtf`` accepts 1970-02-29, this module does not).
+Years are astronomical, as in EDTF: ``0000`` is 1 BCE, ``-0044`` is 45 BCE. The forms
+above are read here, with the calendar (``edtf`` accepts 1970-02-29, this module does
+not); everything else goes to the ``edtf`` package, whose grammar tells "not EDTF" from
+"EDTF the timeline does not use". The package takes milliseconds a date, so it is not
+asked about the forms above: the tests check that it accepts every one of them.
 
 ``lower``/``upper`` are the earliest and latest day allowed, ignoring the qualifiers
 (``1980~`` spans 1980); they are ``None`` on an open side and, since
@@ -20,8 +22,10 @@ here, from the calendar (``edtf`` accepts 1970-02-29, this module does not).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -136,16 +140,12 @@ def parse(value: str) -> EDTFDate:
         raise ValueError(f"the date is longer than {MAX_LENGTH} characters")
     shown = value.strip()
     try:
-        date = build(text, original=shown)
+        return build(text, original=shown)
     except Unsupported:
         problem = _grammar_problem(text)
         if problem is not None:
             raise ValueError(f"{shown!r} is not an EDTF date ({problem})") from None
         raise
-    problem = _grammar_problem(text)
-    if problem is not None:
-        raise ValueError(f"{shown!r} is not an EDTF date ({problem})")
-    return date
 
 
 def normalize(value: str) -> str:
@@ -156,9 +156,10 @@ def normalize(value: str) -> str:
 
 
 def build(text: str, original: str | None = None) -> EDTFDate:
-    """An :class:`EDTFDate` from normalized text, without asking the ``edtf`` grammar.
+    """An :class:`EDTFDate` from normalized text (see :func:`normalize`).
 
-    :func:`parse` is the public entry; this is the fast path for text already checked.
+    Raises :class:`Unsupported` for text outside the forms read here, ``ValueError``
+    for a date the calendar does not have; :func:`parse` says which is not EDTF at all.
     """
     shown = original if original is not None else text
     if "/" not in text:
@@ -186,6 +187,11 @@ def build(text: str, original: str | None = None) -> EDTFDate:
     if start is not None and end is not None and start.first_day > end.last_day:
         raise ValueError(f"{shown!r} ends ({end.label}) before it begins ({start.label})")
     known = [p for p in (start, end) if p is not None]
+    if any(p.precision in ("decade", "century") for p in known) and (
+        len(known) < 2 or any(p.approximate or p.uncertain for p in known)
+    ):
+        # The EDTF grammar (as the edtf package reads it) has no such intervals.
+        raise Unsupported(f"{shown!r}: a decade or century in an interval takes no ?, ~ or ..")
     if start is not None and end is not None:
         decades = _decades(start.year, end.last_year)
     else:
@@ -209,7 +215,10 @@ def build(text: str, original: str | None = None) -> EDTFDate:
 def _grammar_problem(text: str) -> str | None:
     """What the ``edtf`` package says is wrong with the text, or None (cached: it is slow)."""
     try:
-        parse_edtf(text)
+        # The package prints debugging lines on some input ("../000X"); only errors
+        # come here, so the brief swap of stdout is acceptable.
+        with contextlib.redirect_stdout(io.StringIO()):
+            parse_edtf(text)
     except Exception as exc:  # the package raises TypeError on some input ("../..")
         message = str(exc).split(". Please")[0] or type(exc).__name__
         return message if "EDTF" in type(exc).__name__ else "unreadable"
@@ -236,6 +245,8 @@ def _point(text: str, shown: str) -> EDTFPoint:
         last_year = year + 10**unspecified - 1
         precision = "decade" if unspecified == 1 else "century"
     else:
+        if digits == "-0000":
+            raise Unsupported(f"{shown!r}: year zero is 0000, without a minus sign")
         year = last_year = int(digits)
         precision = "day" if day is not None else "month" if month is not None else "year"
     if month is not None and 21 <= month <= 41:

@@ -76,6 +76,8 @@ MAX_BYTES = 20_000_000
 
 @dataclass
 class EventRecord:
+    """One event of the timeline; ``sourceline`` (the file's line) is not compared."""
+
     identifier: str
     title: str
     date: str  # EDTF, normalized
@@ -92,7 +94,7 @@ class EventRecord:
 
     @property
     def direction(self) -> str:
-        """ "rtl" when the text's language is written right to left, else "ltr"."""
+        """Which way the text runs: rtl for Hebrew, Arabic, Yiddish, Persian..., else ltr."""
         return direction_of(self.language)
 
     @property
@@ -222,7 +224,7 @@ def _text(name: str, value: Any) -> str:
     if len(value) > limit:
         raise Invalid(name, f"{name} is longer than {limit:,} characters")
     if name == "description":
-        return nfc(value.strip())
+        return nfc(value.replace("\r\n", "\n").strip())
     return plain(value)
 
 
@@ -474,20 +476,20 @@ def read_events_csv(text: str | bytes, path: str) -> list[EventRecord]:
     """The events of a timeline CSV file (a header row first), in file order."""
     text = decode(text, path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    events: list[EventRecord] = []
+    columns: list[str] | None = None
+    start = 1  # the line where the row being read begins
     try:
-        header = next(reader, None)
-        if header is None:
-            raise FormatError(path, "the file is empty: a header row is required", 1, 1)
-        columns = _csv_columns(header, path)
-        events: list[EventRecord] = []
-        line = reader.line_num + 1
         for row in reader:
-            start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in row):
-                continue
-            events.append(_csv_event(row, columns, path, start))
+            if columns is None:
+                columns = _csv_columns(row, path)
+            elif any(cell.strip() for cell in row):
+                events.append(_csv_event(row, columns, path, start))
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise FormatError(path, f"not valid CSV: {error}", reader.line_num or 1) from None
+        raise FormatError(path, f"not valid CSV: {error}", start) from None
+    if columns is None:
+        raise FormatError(path, "the file is empty: a header row is required", 1, 1)
     return _finish(events, path)
 
 

@@ -10,7 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from fonds.authorities.models import Agent
+from fonds.bibliography.models import Work
 from fonds.findingaids.models import Collection, Component
+from fonds.timeline.models import Event
 
 from . import mail, spam
 from .forms import ReferenceRequestForm, named_material
@@ -30,6 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "component_count": Component.objects.count(),
             "recent": Collection.objects.order_by("title")[:12],
             "pages": Page.objects.filter(published=True),
+            "agent_count": Agent.objects.filter(published=True).count(),
+            "event_count": Event.objects.filter(published=True).count(),
+            "work_count": Work.objects.filter(published=True).count(),
         },
     )
 

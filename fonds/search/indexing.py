@@ -206,6 +206,12 @@ def _component_documents(
 
 def agent_documents(agent: Agent, variants: Variants) -> Iterator[SearchDocument]:
     names = [n.name for n in agent.names.all()]
+    from fonds.formats.edtf_dates import parse
+
+    try:
+        label = parse(agent.existence).label if agent.existence else ""
+    except ValueError:
+        label = agent.existence
     owner = f"agent:{agent.identifier}"
     facet = {"organization": "organization", "person": "person", "family": "person"}[agent.kind]
     yield SearchDocument(
@@ -221,7 +227,13 @@ def agent_documents(agent: Agent, variants: Variants) -> Iterator[SearchDocument
         end=agent.end_year if agent.end_year is not None else agent.begin_year,
         boost=BOOST["agent"],
         sort_title=(agent.sort_name or agent.authorized_name).casefold(),
-        data={"type": agent.kind, "title": agent.authorized_name, "url": "", "path": []},
+        data={
+            "type": agent.kind,
+            "title": agent.authorized_name,
+            "url": agent.get_absolute_url(),
+            "date": label,
+            "path": [],
+        },
     )
 
 
@@ -245,7 +257,13 @@ def event_documents(event: Event) -> Iterator[SearchDocument]:
         end=end,
         boost=1.0,
         sort_title=event.title.casefold(),
-        data={"type": "event", "title": event.title, "date": event.date, "url": "", "path": []},
+        data={
+            "type": "event",
+            "title": event.title,
+            "date": event.date_label,
+            "url": event.get_absolute_url(),
+            "path": [],
+        },
     )
 
 
@@ -267,7 +285,7 @@ def work_documents(work: Work) -> Iterator[SearchDocument]:
             "type": "work",
             "title": work.title,
             "date": str(work.issued_year or ""),
-            "url": "",
+            "url": work.get_absolute_url(),
             "path": [],
         },
     )

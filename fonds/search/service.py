@@ -161,6 +161,12 @@ def enqueue(*owners: str) -> None:
         IndexTask.objects.update_or_create(owner=owner)
 
 
+def enqueue_all_collections() -> None:
+    from fonds.findingaids.models import Collection
+
+    enqueue(*(f"collection:{i}" for i in Collection.objects.values_list("identifier", flat=True)))
+
+
 def sync() -> int:
     """Bring the index up to date with the tasks the database holds; return how many."""
     tasks = list(IndexTask.objects.order_by("queued_at"))

@@ -40,6 +40,15 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "search-empty": ("/search?q=zyxwvutsqr", None),
     "contact": ("/contact/", None),
     "print": ("/collections/DEMO-001/print/", None),
+    "roster": ("/roster/", None),
+    "organization": ("/roster/ncsj/", None),
+    "person": ("/roster/natan-sharansky/", None),
+    "roster-graph": ("/roster/graph/", None),
+    "timeline": ("/timeline/", None),
+    "event": ("/timeline/1977-03-15-shcharansky-arrested/", None),
+    "bibliography": ("/bibliography/", None),
+    "work": ("/bibliography/beckerman-2010/", None),
+    "page": ("/pages/about/", None),
 }
 
 AXE_RUN = """async (tags) => {

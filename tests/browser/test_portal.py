@@ -70,7 +70,11 @@ def test_home_page_and_the_main_navigation(page, base_url):
         "Archive of the American Soviet Jewry Movement"
     )
     main = page.locator("main")
-    expect(main).to_contain_text(re.compile(r"(^|\D)4 (collections|finding aids)"))
+    # the four demo finding aids, and the real ones the demo adds when the shared
+    # corpus is beside the checkout
+    counted = re.search(r"(\d+) finding aids?", main.inner_text())
+    assert counted and int(counted.group(1)) >= 4
+    collections = int(counted.group(1))
     for title in (CLEVELAND, NCSJ):
         expect(main.get_by_role("link", name=title, exact=True)).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
@@ -78,7 +82,7 @@ def test_home_page_and_the_main_navigation(page, base_url):
     nav.get_by_role("link", name="Collections", exact=True).click()
     expect(page).to_have_url(f"{base_url}/collections/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Collections")
-    expect(page.locator("main ol.results > li")).to_have_count(4)
+    expect(page.locator("main ol.results > li")).to_have_count(collections)
     expect(page.get_by_role("link", name=NCSJ)).to_be_visible()
 
     nav.get_by_role("link", name="Search", exact=True).click()
@@ -116,6 +120,10 @@ def test_a_name_in_cyrillic_and_in_latin_finds_the_same_records(page):
             group = groups.nth(g)
             # the collection heads its group; each hit's path goes on from there:
             # series › subseries, every step a link inside that collection
+            if not group.locator("h2.group-title a").count():
+                # the roster, the timeline and the bibliography: no collection
+                assert group.locator("li.hit-component").count() == 0
+                continue
             home = group.locator("h2.group-title a").get_attribute("href")
             assert home.startswith("/collections/")
             for path in group.locator("li.hit-component p.path").all():

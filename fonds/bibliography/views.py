@@ -1,0 +1,78 @@
+"""The selected bibliography, formatted in Chicago style, with its exports."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+
+from fonds.formats.bibtex import write_bibtex
+from fonds.formats.citations import bibliography_entries, format_bibliography, format_note
+from fonds.formats.csl import write_csl_json
+from fonds.formats.ris import write_ris
+
+from .models import Work
+
+STYLES = {
+    "chicago-notes-bibliography": "Chicago, notes and bibliography",
+    "chicago-author-date": "Chicago, author-date",
+}
+EXPORTS = {
+    "json": (write_csl_json, "application/json", "bibliography.json"),
+    "bib": (write_bibtex, "application/x-bibtex; charset=utf-8", "bibliography.bib"),
+    "ris": (write_ris, "application/x-research-info-systems; charset=utf-8", "bibliography.ris"),
+}
+
+
+def _style(request: HttpRequest) -> str:
+    style = request.GET.get("style", "chicago-notes-bibliography")
+    return style if style in STYLES else "chicago-notes-bibliography"
+
+
+def _items(works: list[Work]) -> list[dict[str, object]]:
+    return [dict(w.csl, id=w.identifier) for w in works]
+
+
+def bibliography(request: HttpRequest) -> HttpResponse:
+    style = _style(request)
+    works = list(Work.objects.filter(published=True))
+    formatted = bibliography_entries(_items(works), style, output="html") if works else []
+    by_id = {w.identifier: w for w in works}
+    entries = [
+        {"html": mark_safe(html), "work": by_id.get(identifier)}  # noqa: S308 - escaped by the formatter
+        for identifier, html in formatted
+    ]
+    return render(
+        request,
+        "bibliography/bibliography.html",
+        {"entries": entries, "style": style, "styles": STYLES.items()},
+    )
+
+
+def work_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    work = get_object_or_404(Work, identifier=identifier, published=True)
+    item = dict(work.csl, id=work.identifier)
+    citations = [
+        (label, mark_safe(format_bibliography([item], style, output="html")[0]))  # noqa: S308
+        for style, label in STYLES.items()
+    ]
+    return render(
+        request,
+        "bibliography/work.html",
+        {
+            "work": work,
+            "citations": citations,
+            "note": mark_safe(format_note(item, "chicago-notes-bibliography")),  # noqa: S308
+            "agents": work.agents.filter(published=True),
+            "events": work.events.filter(published=True),
+        },
+    )
+
+
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    writer, content_type, filename = EXPORTS[kind]
+    works = list(Work.objects.filter(published=True))
+    items = [dict(w.csl, id=w.identifier) for w in works]
+    response = HttpResponse(writer(items), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,103 @@
+"""The timeline: events by decade, each with what the archive holds about it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from fonds.findingaids.models import Component
+from fonds.formats.timelinejs import write_timelinejs
+from fonds.formats.timeline import write_events_csv, write_events_yaml
+
+from .models import Event
+from .records import event_record
+
+
+def _decade(event: Event) -> int | None:
+    return event.sort_date.year // 10 * 10 if event.sort_date else None
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    events = Event.objects.filter(published=True).prefetch_related("agents")
+    agent = request.GET.get("agent", "")
+    if agent:
+        events = events.filter(agents__identifier=agent)
+    by_decade: dict[int | None, list[Event]] = defaultdict(list)
+    for event in events.order_by("sort_date", "title"):
+        by_decade[_decade(event)].append(event)
+    chosen = request.GET.get("decade", "")
+    decades = sorted((d for d in by_decade if d is not None))
+    shown = {d: items for d, items in by_decade.items() if not chosen or str(d) == chosen}
+    return render(
+        request,
+        "timeline/timeline.html",
+        {
+            "decades": [(d, len(by_decade[d])) for d in decades],
+            "groups": sorted(shown.items(), key=lambda item: (item[0] is None, item[0] or 0)),
+            "chosen": chosen,
+            "agent": agent,
+            "total": sum(len(v) for v in by_decade.values()),
+        },
+    )
+
+
+def event_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    event = get_object_or_404(Event, identifier=identifier, published=True)
+    links = list(event.component_links.select_related("collection"))
+    components = {
+        (c.collection_id, c.ref): c
+        for c in Component.objects.filter(
+            collection_id__in={link.collection_id for link in links},
+            ref__in={link.component_ref for link in links},
+        )
+    }
+    found = [
+        components[(link.collection_id, link.component_ref)]
+        for link in links
+        if (link.collection_id, link.component_ref) in components
+    ]
+    siblings = Event.objects.filter(published=True).exclude(pk=event.pk)
+    return render(
+        request,
+        "timeline/event.html",
+        {
+            "event": event,
+            "agents": event.agents.filter(published=True),
+            "collections": event.collections.all(),
+            "components": sorted(found, key=lambda c: (c.collection_id, c.sequence)),
+            "works": event.works.filter(published=True),
+            "previous": siblings.filter(sort_date__lt=event.sort_date)
+            .order_by("-sort_date")
+            .first()
+            if event.sort_date
+            else None,
+            "next": siblings.filter(sort_date__gt=event.sort_date).order_by("sort_date").first()
+            if event.sort_date
+            else None,
+        },
+    )
+
+
+def _records() -> list:  # type: ignore[type-arg]
+    events = Event.objects.filter(published=True).order_by("sort_date", "identifier")
+    return [event_record(e) for e in events.prefetch_related("agents", "collections")]
+
+
+def export_timelinejs(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(write_timelinejs(None, _records()), content_type="application/json")
+    response["Content-Disposition"] = 'inline; filename="timeline.json"'
+    return response
+
+
+def export_yaml(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(write_events_yaml(_records()), content_type="application/yaml")
+    response["Content-Disposition"] = 'attachment; filename="timeline.yaml"'
+    return response
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(write_events_csv(_records()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="timeline.csv"'
+    return response
