@@ -222,6 +222,14 @@ def in_load_order(paths: Iterable[Path]) -> list[tuple[Path, Detected | None]]:
     return [(path, detected) for _, _, path, detected in sorted(found, key=lambda f: f[:2])]
 
 
+def load_paths(paths: Iterable[Path], *, force: bool = False) -> Report:
+    """Load files and folders in link order (without the after-loading steps)."""
+    report = Report()
+    for path, detected in in_load_order(expand(paths)):
+        report.results.append(load_file(path, force=force, detected=detected))
+    return report
+
+
 def after_loading(report: Report) -> dict[str, int]:
     """What follows a load: names matched to the roster, the index brought up to date,
     names found in the text. Each step is repeatable; a crash leaves tasks queued."""

@@ -39,6 +39,18 @@ TO_EAC = {
 }
 
 
+# A relation's role (first executive director) travels as the first paragraph of
+# its descriptiveNote, so that it comes back from an export.
+ROLE_PREFIX = "Role: "
+
+
+def _role_and_note(description: str) -> tuple[str, str]:
+    lines = description.split("\n")
+    if lines and lines[0].startswith(ROLE_PREFIX):
+        return lines[0][len(ROLE_PREFIX) :].strip(), "\n".join(lines[1:]).strip()
+    return "", description
+
+
 def _known_names() -> dict[str, str]:
     known = {
         analyzed(name): identifier
@@ -59,12 +71,14 @@ def read_authority(path: Path) -> AgentRecord:
         if relation.kind != "cpf" or relation.relation_type == "identity":
             continue
         target = known.get(analyzed(relation.target_name), relation.target_name)
+        role, note = _role_and_note(relation.description)
         relations.append(
             RelationRecord(
                 type=FROM_EAC.get(relation.relation_type or "", "associated_with"),
                 target=target[:500],
+                role=role,
                 dates=relation.dates or "",
-                note=relation.description,
+                note=note,
             )
         )
     resources = [
@@ -125,7 +139,9 @@ def authority_record(agent: Agent) -> AuthorityRecord:
             relation_type=TO_EAC.get(r.relation_type, "associative"),
             href=r.target.get_absolute_url() if r.target else None,
             dates=r.dates or None,
-            description=" ".join(p for p in (r.get_relation_type_display(), r.role) if p),
+            description="\n".join(
+                p for p in (f"{ROLE_PREFIX}{r.role}" if r.role else "", r.note) if p
+            ),
         )
         for r in agent.relations_out.select_related("target")
     ]

@@ -65,9 +65,10 @@ def svg(graph: nx.Graph, focus: Agent | None = None, title: str = "Relations") -
     ]
     for a, b, data in graph.edges(data=True):
         (x1, y1), (x2, y2) = place(a), place(b)
+        title = escape(data.get("label", ""))
         out.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            f'stroke="#9aa3b2" stroke-width="1.4"><title>{escape(data.get("label", ""))}</title></line>'
+            f'stroke="#9aa3b2" stroke-width="1.4"><title>{title}</title></line>'
         )
     for node, data in graph.nodes(data=True):
         agent: Agent = data["agent"]
@@ -82,7 +83,8 @@ def svg(graph: nx.Graph, focus: Agent | None = None, title: str = "Relations") -
         out.append(
             f'<a href="{escape(agent.get_absolute_url())}">'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"/>'
-            f'<text x="{x + 10:.1f}" y="{y + 4:.1f}" font-size="12" fill="#1d2330">{escape(label)}</text>'
+            f'<text x="{x + 10:.1f}" y="{y + 4:.1f}" font-size="12" fill="#1d2330">'
+            f"{escape(label)}</text>"
             "</a>"
         )
     out.append("</svg>")

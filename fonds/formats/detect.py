@@ -128,7 +128,7 @@ def _detect_xml(path: Path, head: bytes) -> Detected:
         if root_ns in EAD3_NAMESPACES:
             return Detected("ead3", root_ns)
         raise FormatError(str(path), f"<ead> in an unknown namespace {root_ns!r}", line)
-    if root == "eac-cpf" and (root_ns in EAC_NAMESPACES or not root_ns):
+    if root in ("eac-cpf", "eac") and (root_ns in EAC_NAMESPACES or not root_ns):
         return Detected("eac-cpf", root_ns)
     if not root:
         raise FormatError(str(path), "no root element", 1, 1)

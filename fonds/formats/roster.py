@@ -5,7 +5,8 @@ CSV, one agent a row, lists separated by ";":
 
     id,kind,name,sort_name,type,existence,places,names,summary,history,relations,sources
     ncsj,organization,National Conference on Soviet Jewry,,national,1971,New York,
-        "NCSJ [acronym|en|Latn]","...","...","successor_of:ajcsj; led_by:jerry-goodman:first executive director",
+        "NCSJ [acronym|en|Latn]","...","...",
+        "successor_of:ajcsj [|1971|]; led_by:jerry-goodman [first executive director||]",
 """
 
 from __future__ import annotations
@@ -242,17 +243,30 @@ def read_roster_csv(text: str, path: str) -> list[AgentRecord]:
             )
         relations = []
         for cell in _split(row.get("relations")):
-            parts = [p.strip() for p in cell.split(":", 2)]
-            if len(parts) < 2:
-                raise FormatError(path, f"relation {cell!r} is not type:target[:role]", line, 1)
-            relations.append(RelationRecord(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
+            match = _NAME_CELL.match(cell)
+            assert match is not None
+            kind, _, target = match.group("name").partition(":")
+            if not target:
+                raise FormatError(
+                    path, f"relation {cell!r} is not type:target [role|dates|note]", line, 1
+                )
+            meta = (match.group("meta") or "").split("|")
+            relations.append(
+                RelationRecord(
+                    kind.strip(),
+                    target.strip(),
+                    role=meta[0],
+                    dates=meta[1] if len(meta) > 1 else "",
+                    note=meta[2] if len(meta) > 2 else "",
+                )
+            )
         item = {k: v for k, v in row.items() if k in CSV_COLUMNS}
         record = _from_mapping(
             {
                 **item,
                 "names": [],
                 "relations": [],
-                "places": [{"name": p} for p in _split(row.get("places"))],
+                "places": [_place(p) for p in _split(row.get("places"))],
                 "sources": _split(row.get("sources")),
             }
         )
@@ -261,6 +275,16 @@ def read_roster_csv(text: str, path: str) -> list[AgentRecord]:
         records.append(_check(record, path, line))
     _unique(records, path)
     return records
+
+
+def _place(cell: str) -> dict[str, str]:
+    """ "Cleveland, Ohio [headquarters]" """
+    match = _NAME_CELL.match(cell)
+    assert match is not None
+    place = {"name": match.group("name")}
+    if match.group("meta"):
+        place["role"] = match.group("meta")
+    return place
 
 
 def _split(value: str | None) -> list[str]:
@@ -280,12 +304,17 @@ def write_roster_csv(records: list[AgentRecord]) -> str:
                 "sort_name": r.sort_name,
                 "type": r.type,
                 "existence": r.existence,
-                "places": "; ".join(p.get("name", "") for p in r.places),
+                "places": "; ".join(
+                    p.get("name", "") + (f" [{p['role']}]" if p.get("role") else "")
+                    for p in r.places
+                ),
                 "names": "; ".join(f"{n.name} [{n.type}|{n.language}|{n.script}]" for n in r.names),
                 "summary": r.summary,
                 "history": r.history,
                 "relations": "; ".join(
-                    ":".join(p for p in (x.type, x.target, x.role) if p) for x in r.relations
+                    f"{x.type}:{x.target}"
+                    + (f" [{x.role}|{x.dates}|{x.note}]" if x.role or x.dates or x.note else "")
+                    for x in r.relations
                 ),
                 "sources": "; ".join(r.sources),
             }

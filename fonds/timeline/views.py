@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from fonds.findingaids.models import Component
-from fonds.formats.timelinejs import write_timelinejs
 from fonds.formats.timeline import write_events_csv, write_events_yaml
+from fonds.formats.timelinejs import write_timelinejs
 
 from .models import Event
 from .records import event_record
@@ -28,7 +28,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     for event in events.order_by("sort_date", "title"):
         by_decade[_decade(event)].append(event)
     chosen = request.GET.get("decade", "")
-    decades = sorted((d for d in by_decade if d is not None))
+    decades = sorted(d for d in by_decade if d is not None)
     shown = {d: items for d, items in by_decade.items() if not chosen or str(d) == chosen}
     return render(
         request,

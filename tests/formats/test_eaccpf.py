@@ -34,7 +34,8 @@ from fonds.formats.eaccpf_write import as_written, write_eac
 from fonds.formats.errors import FormatError
 from fonds.formats.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from fonds.formats.xmlsafe import PARSER_OPTIONS
-from tests.conftest import SCHEMAS, corpus_file, need
+from tests.conftest import corpus_file
+from tests.schemas import assert_valid
 
 XLINK = "{http://www.w3.org/1999/xlink}"
 FIXTURES = Path(__file__).parent / "fixtures_eac"
@@ -82,50 +83,6 @@ def edtf_ok(value: str | None) -> bool:
         return True
     parse_edtf(value)
     return True
-
-
-# -- the schemas, with their imports resolved in memory ----------------------------
-
-XML_XSD = b"""<?xml version="1.0"?>
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
-    targetNamespace="http://www.w3.org/XML/1998/namespace">
-  <xs:attribute name="lang"><xs:simpleType><xs:union memberTypes="xs:language">
-    <xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value=""/>
-    </xs:restriction></xs:simpleType></xs:union></xs:simpleType></xs:attribute>
-  <xs:attribute name="space"><xs:simpleType><xs:restriction base="xs:NCName">
-    <xs:enumeration value="default"/><xs:enumeration value="preserve"/>
-  </xs:restriction></xs:simpleType></xs:attribute>
-  <xs:attribute name="base" type="xs:anyURI"/>
-  <xs:attribute name="id" type="xs:ID"/>
-</xs:schema>"""
-
-
-class ImportResolver(etree.Resolver):
-    """xlink.xsd from the shared schemas, xml.xsd from memory; any other URL refused."""
-
-    def resolve(self, url, pubid, context):
-        if url.endswith("/xlink.xsd"):
-            return self.resolve_filename(str(SCHEMAS / "xlink.xsd"), context)
-        if url.endswith("/xml.xsd"):
-            return self.resolve_string(XML_XSD, context)
-        if "://" in url:
-            raise AssertionError(f"the schema tried to load {url}")
-        return None  # the local schema file itself
-
-
-@functools.cache
-def schema(version: str) -> etree.XMLSchema:
-    path = need(SCHEMAS / f"eac-cpf-{version}.xsd", f"the EAC-CPF {version} schema")
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    parser.resolvers.add(ImportResolver())
-    return etree.XMLSchema(etree.parse(str(path), parser))
-
-
-def assert_valid(data: bytes, version: str) -> None:
-    xsd = schema(version)
-    if not xsd.validate(etree.fromstring(data)):
-        errors = "\n".join(f"{e.line}: {e.message}" for e in xsd.error_log)
-        pytest.fail(f"not valid EAC-CPF {version}:\n{errors}")
 
 
 def round_trip(record: AuthorityRecord, version: str) -> AuthorityRecord:
