@@ -166,3 +166,22 @@ def test_roster_pages(client):
     printable = client.get("/roster/print/").content.decode()
     assert printable.count('class="agent-entry"') == Agent.objects.count()
     assert client.get("/roster/graph/").status_code == 200
+
+
+def test_an_archivist_confirms_and_rejects_matches_in_the_admin(client, django_user_model):
+    load(DEMO / "findingaids" / "DEMO-003.xml", DEMO / "roster.yaml")
+    reconcile()
+    uncertain = NameMatch.objects.filter(status=NameMatch.UNCERTAIN).first()
+    assert uncertain is not None  # Sister Ann Gillen, written "Gillen, Ann, Sister"
+    admin = django_user_model.objects.create_superuser("archivist", "a@example.org", "pw-123456")
+    client.force_login(admin)
+    listing = client.get("/admin/authorities/namematch/", {"status__exact": "uncertain"})
+    assert uncertain.text in listing.content.decode()
+    response = client.post(
+        "/admin/authorities/namematch/",
+        {"action": "confirm", "_selected_action": [uncertain.pk]},
+    )
+    assert response.status_code == 302
+    uncertain.refresh_from_db()
+    assert uncertain.status == NameMatch.CONFIRMED and uncertain.decided_by == "archivist"
+    assert Appearance.objects.filter(match=uncertain).exists()
