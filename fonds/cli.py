@@ -1,6 +1,6 @@
 """The ``fonds`` command.
 
-    fonds load PATH...          load finding aids (EAD 2002, EAD3) from files or folders
+    fonds load PATH...          load finding aids, authority records, timelines, bibliographies
     fonds demo                  load the demo archive shipped with fonds
     fonds search QUERY          search everything, as the portal does
     fonds reindex               rebuild the search index from the database
@@ -272,10 +272,14 @@ def build_parser() -> argparse.ArgumentParser:
     load = commands.add_parser(
         "load",
         help="load files or folders (format told from content)",
-        description="Load finding aids (EAD 2002 with or without namespace, EAD3) from "
-        "files or folders. Each file loads whole or not at all; a file loaded before "
-        "with the same bytes is left unchanged. Problems are printed one per line as "
-        "FILE:LINE:COLUMN: cause, and the exit status is 1 when any file was skipped.",
+        description="Load files or folders: finding aids (EAD 2002 with or without "
+        "namespace, EAD3), authority records (EAC-CPF 2010 and 2.0, roster YAML or CSV), "
+        "timelines (YAML, CSV, TimelineJS JSON) and bibliographies (CSL-JSON, BibTeX, "
+        "BibLaTeX, RIS). The format is told from the content. Each file loads whole or "
+        "not at all; a finding aid loaded before with the same bytes is left unchanged. "
+        "Problems are printed one per line as FILE:LINE:COLUMN: error: cause, and the "
+        "exit status is 1 when any file was skipped. Then names are matched to the "
+        "roster and the search index is brought up to date.",
     )
     load.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
     load.add_argument(

@@ -49,6 +49,8 @@ _DATES = re.compile(
 )
 _ONE_DATE = re.compile(r",?\s*\(?\s*(?:b\.|d\.|born|died)\s*\d{3,4}\s*\)?\s*$")
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+_ACRONYM_DOTS = re.compile(r"\b(?:[A-Z]\.){2,}")
+_ACRONYM = re.compile(r"^[A-Z0-9&]{2,8}$")
 
 
 def name_forms(text: str) -> list[str]:
@@ -61,12 +63,22 @@ def name_forms(text: str) -> list[str]:
         base = _DATES.sub("", base)
         base = _ONE_DATE.sub("", base)
         base = _QUALIFIER.sub("", base).strip().rstrip(",.")
+    base = _ACRONYM_DOTS.sub(lambda m: m.group(0).replace(".", ""), base)  # U.S.S.R.
     forms = [base] if base else [text]
-    if base.count(",") == 1:
-        surname, forename = (p.strip() for p in base.split(","))
-        if surname and forename:
-            forms.append(f"{forename} {surname}")
-    return forms
+    parts = [p.strip() for p in base.split(",")]
+    if len(parts) >= 2 and parts[0] and parts[1]:
+        # "Surname, Forename[, Sister | Jr.]": the direct order, and with the first
+        # forename alone (a patronymic or middle name left out)
+        surname, forename = parts[0], parts[1]
+        forms.append(f"{forename} {surname}")
+        if " " in forename:
+            forms.append(f"{forename.split()[0]} {surname}")
+    return list(dict.fromkeys(forms))
+
+
+def is_acronym(form: str) -> bool:
+    """NCSJ, HIAS, JDL: compared letter for letter, never by spelling rules."""
+    return bool(_ACRONYM.match(form.strip()))
 
 
 @dataclass
@@ -87,9 +99,13 @@ class Roster:
         self.choices: list[str] = []
         self.owners: list[tuple[int, str]] = []
         agents = Agent.objects.filter(published=True)
-        for agent_id, kind, name in agents.values_list("id", "kind", "authorized_name"):
+        for agent_id, kind, name, sort_name in agents.values_list(
+            "id", "kind", "authorized_name", "sort_name"
+        ):
             self.kinds[agent_id] = kind
             self._add(agent_id, name, variant=False)
+            if sort_name and sort_name != name:
+                self._add(agent_id, sort_name, variant=False)
         for agent_id, name in AgentName.objects.filter(agent__published=True).values_list(
             "agent_id", "name"
         ):
@@ -100,6 +116,8 @@ class Roster:
             folded = analyzed(form)
             if folded:
                 self.exact[folded].append((agent_id, name, variant))
+            if is_acronym(form):
+                continue
             keyed = key_text(form)
             if keyed:
                 self.keyed[keyed].append((agent_id, name))
@@ -125,6 +143,8 @@ class Roster:
             for agent_id, name, variant in self.exact.get(analyzed(form), ()):
                 method = "variant" if variant else "exact"
                 offer(Candidate(agent_id, 0.97 if variant else 1.0, method, name))
+            if is_acronym(form):
+                continue
             for agent_id, name in self.keyed.get(key_text(form), ()):
                 offer(Candidate(agent_id, 0.9, "romanization", name))
         if best or not self.choices:
@@ -132,7 +152,7 @@ class Roster:
         # nothing the same: the nearest spellings, each form in turn
         for form in forms:
             keyed = key_text(form)
-            if not keyed:
+            if not keyed or is_acronym(form):
                 continue
             for _choice, similarity, position in process.extract(
                 keyed, self.choices, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=80

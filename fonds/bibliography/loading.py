@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import icu
 from django.db import transaction
 
 from fonds.authorities.models import Agent
@@ -19,6 +20,8 @@ from fonds.formats.csl import display_authors, issued_year
 from fonds.timeline.models import Event
 
 from .models import Work
+
+_LATIN = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 
 @dataclass
@@ -37,9 +40,33 @@ class WorksOutcome:
 
 
 def work_identifier(item: dict[str, Any]) -> str:
+    """A URL-safe identifier from the item's id, romanized: "Бегун-1990" -> "begun-1990"."""
     raw = str(item.get("id") or item.get("title") or "work")
-    slug = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+    latin = _LATIN.transliterate(raw) if not raw.isascii() else raw
+    slug = re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-")
     return slug[:200] or "work"
+
+
+def identifiers(items: list[dict[str, Any]], path: str) -> tuple[list[str], list[str]]:
+    """Identifiers for the items of one file, distinct even where two ids reduce to the
+    same slug ("smith:2000", "smith-2000"); with a warning for each such case."""
+    taken: dict[str, str] = {}
+    found: list[str] = []
+    warnings: list[str] = []
+    for item in items:
+        base = work_identifier(item)
+        slug, number = base, 1
+        while slug in taken and taken[slug] != str(item.get("id")):
+            number += 1
+            slug = f"{base}-{number}"
+        if slug != base:
+            warnings.append(
+                f"{path}: warning: item {item.get('id')!r} would share the identifier "
+                f"{base!r} with {taken[base]!r}; it is {slug!r}"
+            )
+        taken[slug] = str(item.get("id"))
+        found.append(slug)
+    return found, warnings
 
 
 @transaction.atomic
@@ -47,10 +74,12 @@ def save_works(items: Iterable[dict[str, Any]], path: str) -> WorksOutcome:
     outcome = WorksOutcome()
     agents = dict(Agent.objects.values_list("identifier", "id"))
     events = dict(Event.objects.values_list("identifier", "id"))
-    for item in items:
+    items = list(items)
+    slugs, outcome.warnings = identifiers(items, path)
+    for item, slug in zip(items, slugs, strict=True):
         links = item.get("fonds") or {}
         work, created = Work.objects.update_or_create(
-            identifier=work_identifier(item),
+            identifier=slug,
             defaults={
                 "csl": item,
                 "work_type": str(item.get("type", ""))[:50],

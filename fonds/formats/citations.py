@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -253,7 +254,13 @@ def _render(prepared: list[dict[str, Any]], style: str, output: str) -> list[str
         return [str(entry) for entry in bibliography.bibliography()]
 
 
+_OUTSIDE_QUOTE = re.compile("([\u201d\u2019])([.,])")
+
+
 def _finish(rendered: str, output: str) -> str:
+    # Chicago (US English) puts periods and commas inside closing quotation marks;
+    # citeproc-py ignores the locale's punctuation-in-quote.
+    rendered = _OUTSIDE_QUOTE.sub(r"\2\1", rendered)
     if output == "text":
         return "".join(_TO_TEXT.get(char, char) for char in rendered)
     html = "".join(_TO_HTML.get(char, char) for char in rendered)

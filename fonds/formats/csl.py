@@ -341,10 +341,11 @@ def sort_key(item: Mapping[str, Any]) -> tuple[str, int, str, str]:
         who = " ".join(str(first.get(p, "")) for p in ("family", "given")).strip()
     title = str(item.get("title", ""))
     year = issued_year(item)
+    filed = re.sub(r"^(the|an?)\s+", "", title.strip(), flags=re.IGNORECASE)  # Chicago
     return (
-        _folded(who or title),
+        _folded(who or filed),
         year if year is not None else 10**6,
-        _folded(title),
+        _folded(filed),
         str(item.get("id", "")),
     )
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from fonds.findingaids.models import Component
-from fonds.formats.timeline import write_events_csv, write_events_yaml
+from fonds.formats.timeline import EventRecord, write_events_csv, write_events_yaml
 from fonds.formats.timelinejs import write_timelinejs
 
 from .models import Event
@@ -58,7 +58,13 @@ def event_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         for link in links
         if (link.collection_id, link.component_ref) in components
     ]
-    siblings = Event.objects.filter(published=True).exclude(pk=event.pk)
+    order = list(
+        Event.objects.filter(published=True)
+        .order_by("sort_date", "title", "pk")
+        .values_list("pk", flat=True)
+    )
+    position = order.index(event.pk)
+    neighbours = Event.objects.in_bulk(order[max(0, position - 1) : position + 2])
     return render(
         request,
         "timeline/event.html",
@@ -68,19 +74,13 @@ def event_detail(request: HttpRequest, identifier: str) -> HttpResponse:
             "collections": event.collections.all(),
             "components": sorted(found, key=lambda c: (c.collection_id, c.sequence)),
             "works": event.works.filter(published=True),
-            "previous": siblings.filter(sort_date__lt=event.sort_date)
-            .order_by("-sort_date")
-            .first()
-            if event.sort_date
-            else None,
-            "next": siblings.filter(sort_date__gt=event.sort_date).order_by("sort_date").first()
-            if event.sort_date
-            else None,
+            "previous": neighbours.get(order[position - 1]) if position > 0 else None,
+            "next": neighbours.get(order[position + 1]) if position + 1 < len(order) else None,
         },
     )
 
 
-def _records() -> list:  # type: ignore[type-arg]
+def _records() -> list[EventRecord]:
     events = Event.objects.filter(published=True).order_by("sort_date", "identifier")
     return [event_record(e) for e in events.prefetch_related("agents", "collections")]
 

@@ -168,11 +168,20 @@ def test_roster_pages(client):
     assert client.get("/roster/graph/").status_code == 200
 
 
-def test_an_archivist_confirms_and_rejects_matches_in_the_admin(client, django_user_model):
-    load(DEMO / "findingaids" / "DEMO-003.xml", DEMO / "roster.yaml")
+def test_an_archivist_confirms_and_rejects_matches_in_the_admin(
+    client, django_user_model, tmp_path
+):
+    from tests.factories import ead2002, write
+
+    folder = (
+        '<c level="file" id="f1"><did><unittitle>Letters</unittitle></did>'
+        "<controlaccess><persname>Rosenbloom, Louis</persname></controlaccess></c>"
+    )
+    load(write(tmp_path / "x.xml", ead2002("REV-1", folder)), DEMO / "roster.yaml")
     reconcile()
-    uncertain = NameMatch.objects.filter(status=NameMatch.UNCERTAIN).first()
-    assert uncertain is not None  # Sister Ann Gillen, written "Gillen, Ann, Sister"
+    uncertain = NameMatch.objects.get(text="Rosenbloom, Louis")  # a near spelling
+    assert uncertain.status == NameMatch.UNCERTAIN
+    assert uncertain.agent.identifier == "louis-rosenblum"
     admin = django_user_model.objects.create_superuser("archivist", "a@example.org", "pw-123456")
     client.force_login(admin)
     listing = client.get("/admin/authorities/namematch/", {"status__exact": "uncertain"})

@@ -174,9 +174,9 @@ def test_agents_collections_and_components_are_linked_as_written():
         }
         assert links == set(written.get("components") or []), written["id"]
     # every link points at a real, public component of that collection
-    links = EventComponent.objects.select_related("collection")
-    assert links.count() == sum(len(e.get("components") or []) for e in demo_events())
-    for link in links:
+    stored = EventComponent.objects.select_related("collection")
+    assert stored.count() == sum(len(e.get("components") or []) for e in demo_events())
+    for link in stored:
         assert Component.objects.filter(
             collection=link.collection, ref=link.component_ref
         ).exists(), f"{link.collection.identifier}/{link.component_ref}"
@@ -340,3 +340,15 @@ def test_unknown_agent_loads_with_a_warning_naming_event_and_id(tmp_path):
     assert "1964-04-27-founding" in warning and "'no-such-person'" in warning
     event = Event.objects.get(identifier="1964-04-27-founding")
     assert list(event.agents.values_list("identifier", flat=True)) == ["sssj"]
+
+
+def test_next_links_walk_every_event_in_timeline_order(client):
+    load_demo()
+    order = [e.get_absolute_url() for e in Event.objects.order_by("sort_date", "title")]
+    walked: list[str] = []
+    url: str | None = order[0]
+    while url and len(walked) <= len(order):
+        walked.append(url)
+        found = re.search(r'<a rel="next" href="([^"]+)"', client.get(url).content.decode())
+        url = found.group(1) if found else None
+    assert walked == order
