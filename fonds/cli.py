@@ -4,6 +4,7 @@
     fonds demo                  load the demo archive shipped with fonds
     fonds search QUERY          search everything, as the portal does
     fonds reindex               rebuild the search index from the database
+    fonds export FORMAT [ID]    write an export (fonds export --list)
     fonds serve                 serve the portal
     fonds check                 report misconfiguration and the state of the data
     fonds manage ARGS...        run a Django management command (createsuperuser, ...)
@@ -223,6 +224,50 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from fonds.exports.registry import all_exporters
+
+    ensure_database()
+    exporters = all_exporters()
+    if args.list or not args.format:
+        target = {"archive": "", "collection": " COLLECTION", "agent": " ROSTER-ID"}
+        for name, listed in sorted(exporters.items()):
+            print(f"{name + target[listed.scope]:32} {listed.title}")
+        return 0
+    chosen = exporters.get(args.format)
+    if chosen is None:
+        print(
+            f"fonds export: unknown format {args.format!r} (fonds export --list)", file=sys.stderr
+        )
+        return 2
+    subject = None
+    if chosen.scope != "archive":
+        if not args.identifier:
+            print(f"fonds export {chosen.name}: name the {chosen.scope}", file=sys.stderr)
+            return 2
+        subject = _export_subject(chosen.scope, args.identifier)
+        if subject is None:
+            print(f"fonds export: no public {chosen.scope} {args.identifier!r}", file=sys.stderr)
+            return 1
+    data = chosen.render(subject)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def _export_subject(scope: str, identifier: str) -> object:
+    if scope == "collection":
+        from fonds.findingaids.models import Collection
+
+        return Collection.objects.select_related("source").filter(identifier=identifier).first()
+    from fonds.authorities.models import Agent
+
+    return Agent.objects.filter(identifier=identifier, published=True).first()
+
+
 def cmd_reindex(args: argparse.Namespace) -> int:
     from fonds.search.service import reindex
 
@@ -324,6 +369,19 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--facets", action="store_true", help="print facet counts")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(func=cmd_search)
+
+    export = commands.add_parser(
+        "export",
+        help="write an export: EAD, EAC-CPF, CSV, TimelineJS, CSL-JSON, BibTeX, RIS...",
+        description="Write one of the portal's exports to standard output or a file. "
+        "'fonds export --list' names them; a collection's or a roster record's export "
+        "takes its identifier. Only public records are exported.",
+    )
+    export.add_argument("format", nargs="?", help="the export's name (see --list)")
+    export.add_argument("identifier", nargs="?", help="a collection or roster identifier")
+    export.add_argument("-o", "--output", help="write to this file instead of standard output")
+    export.add_argument("--list", action="store_true", help="list the exports")
+    export.set_defaults(func=cmd_export)
 
     reindex = commands.add_parser(
         "reindex",

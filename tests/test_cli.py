@@ -173,3 +173,26 @@ def test_search_command_finds_a_folder_in_cyrillic_and_latin(tmp_path):
     data = json.loads(as_json.stdout)
     assert data["total"] > 0 and data["facets"]["collection"] == [["DEMO-001", data["total"]]]
     assert run(tmp_path, "reindex", check=True).stdout.startswith("search index rebuilt:")
+
+
+def test_export_command_writes_every_registered_format(tmp_path):
+    demo = ROOT / "fonds" / "demo"
+    run(
+        tmp_path,
+        "load",
+        str(demo / "roster.yaml"),
+        str(demo / "findingaids" / "DEMO-001.xml"),
+        check=True,
+    )
+    listed = run(tmp_path, "export", "--list", check=True).stdout
+    for name in ("ead-source", "eac-cpf-2010", "roster-csv", "timelinejs", "bibtex"):
+        assert name in listed
+    out = tmp_path / "ncsj.xml"
+    run(tmp_path, "export", "eac-cpf-2010", "ncsj", "-o", str(out), check=True)
+    assert b"<recordId>ncsj</recordId>" in out.read_bytes()
+    csv_text = run(tmp_path, "export", "roster-csv", check=True).stdout
+    assert csv_text.startswith("id,kind,name")
+    ead = run(tmp_path, "export", "ead-source", "DEMO-001", check=True).stdout
+    assert "DEMO-001" in ead and "INTERNAL-MARKER" not in ead
+    assert run(tmp_path, "export", "nope").returncode == 2
+    assert run(tmp_path, "export", "ead-source", "NOPE").returncode == 1

@@ -10,13 +10,12 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from fonds.exports.http import export_response
 from fonds.findingaids.models import Collection, Component
 from fonds.formats.edtf_dates import parse as parse_edtf
-from fonds.formats.roster import write_roster_csv
 
 from . import graph
 from .models import Agent, AgentRelation, Appearance
-from .records import agent_record
 
 RTL_SCRIPTS = {"Hebr", "Arab"}
 APPEARANCES_SHOWN = 25
@@ -199,19 +198,10 @@ def roster_print(request: HttpRequest) -> HttpResponse:
 
 
 def agent_eac(request: HttpRequest, identifier: str) -> HttpResponse:
-    from .eac import export_eac
-
     agent = get_object_or_404(Agent, identifier=identifier, published=True)
     version = "2.0" if request.GET.get("version") == "2.0" else "2010"
-    response = HttpResponse(export_eac(agent, version), content_type="application/xml")
-    response["Content-Disposition"] = f'inline; filename="{agent.identifier}.xml"'
-    return response
+    return export_response(f"eac-cpf-{version}", agent, inline=True)
 
 
 def roster_csv(request: HttpRequest) -> HttpResponse:
-    agents = Agent.objects.filter(published=True).order_by("identifier").prefetch_related("names")
-    response = HttpResponse(
-        write_roster_csv([agent_record(a) for a in agents]), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="roster.csv"'
-    return response
+    return export_response("roster-csv")

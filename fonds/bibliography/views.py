@@ -6,10 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
-from fonds.formats.bibtex import write_bibtex
+from fonds.exports.http import export_response
 from fonds.formats.citations import bibliography_entries, format_bibliography, format_note
-from fonds.formats.csl import write_csl_json
-from fonds.formats.ris import write_ris
 
 from .models import Work
 
@@ -17,11 +15,7 @@ STYLES = {
     "chicago-notes-bibliography": "Chicago, notes and bibliography",
     "chicago-author-date": "Chicago, author-date",
 }
-EXPORTS = {
-    "json": (write_csl_json, "application/json", "bibliography.json"),
-    "bib": (write_bibtex, "application/x-bibtex; charset=utf-8", "bibliography.bib"),
-    "ris": (write_ris, "application/x-research-info-systems; charset=utf-8", "bibliography.ris"),
-}
+EXPORTS = {"json": "csl-json", "bib": "bibtex", "ris": "ris"}
 
 
 def _style(request: HttpRequest) -> str:
@@ -70,9 +64,4 @@ def work_detail(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 def export(request: HttpRequest, kind: str) -> HttpResponse:
-    writer, content_type, filename = EXPORTS[kind]
-    works = list(Work.objects.filter(published=True))
-    items = [dict(w.csl, id=w.identifier) for w in works]
-    response = HttpResponse(writer(items), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(EXPORTS[kind])

@@ -7,12 +7,10 @@ from collections import defaultdict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from fonds.exports.http import export_response
 from fonds.findingaids.models import Component
-from fonds.formats.timeline import EventRecord, write_events_csv, write_events_yaml
-from fonds.formats.timelinejs import write_timelinejs
 
 from .models import Event
-from .records import event_record
 
 
 def _decade(event: Event) -> int | None:
@@ -80,24 +78,13 @@ def event_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     )
 
 
-def _records() -> list[EventRecord]:
-    events = Event.objects.filter(published=True).order_by("sort_date", "identifier")
-    return [event_record(e) for e in events.prefetch_related("agents", "collections")]
-
-
 def export_timelinejs(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(write_timelinejs(None, _records()), content_type="application/json")
-    response["Content-Disposition"] = 'inline; filename="timeline.json"'
-    return response
+    return export_response("timelinejs", inline=True)
 
 
 def export_yaml(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(write_events_yaml(_records()), content_type="application/yaml")
-    response["Content-Disposition"] = 'attachment; filename="timeline.yaml"'
-    return response
+    return export_response("events-yaml")
 
 
 def export_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(write_events_csv(_records()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="timeline.csv"'
-    return response
+    return export_response("events-csv")
