@@ -183,6 +183,21 @@ ARCHIVE_LOGO_URL = _env(
     "Address of the archive's logo, shown in the header (empty: the name alone).",
 )
 
+BASE_URL = _env(
+    "FONDS_BASE_URL",
+    "http://127.0.0.1:8000",
+    "The portal's public address, for absolute links in exports, OAI-PMH, sitemaps and "
+    "linked data (no trailing slash).",
+).rstrip("/")
+OAI_REPOSITORY_IDENTIFIER = _env(
+    "FONDS_OAI_IDENTIFIER",
+    "soviet-jewry-movement.example.org",
+    "The repository identifier in OAI-PMH identifiers (oai:IDENTIFIER:collection/ID).",
+)
+ADMIN_EMAIL = _env(
+    "FONDS_ADMIN_EMAIL", "archive@example.org", "Contact address given in OAI-PMH Identify."
+)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

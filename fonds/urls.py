@@ -10,6 +10,9 @@ urlpatterns = [
     path("roster/", include("fonds.authorities.urls")),
     path("timeline/", include("fonds.timeline.urls")),
     path("bibliography/", include("fonds.bibliography.urls")),
+    path("api/", include("fonds.api.urls")),
+    path("oai", include("fonds.oai.urls")),
+    path("", include("fonds.linked.urls")),
     path("admin/", admin.site.urls),
     path("theme.css", theme_css, name="theme"),
 ]

@@ -41,9 +41,20 @@ def register(
     return decorate
 
 
-def exporter(name: str) -> Exporter:
-    from . import formats  # noqa: F401 - registers the exporters
+def _register_all() -> None:
+    """Import every module of this package: each registers its exporters."""
+    import importlib
+    import pkgutil
 
+    from fonds import exports
+
+    for module in pkgutil.iter_modules(exports.__path__):
+        if module.name not in ("registry", "http"):
+            importlib.import_module(f"fonds.exports.{module.name}")
+
+
+def exporter(name: str) -> Exporter:
+    _register_all()
     try:
         return EXPORTERS[name]
     except KeyError:
@@ -56,6 +67,5 @@ def export(name: str, subject: Any = None) -> bytes:
 
 
 def all_exporters() -> dict[str, Exporter]:
-    from . import formats  # noqa: F401
-
+    _register_all()
     return dict(EXPORTERS)

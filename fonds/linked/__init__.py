@@ -1,0 +1,1 @@
+"""Linked data and discovery: JSON-LD, RiC-O, sitemap.xml, robots.txt."""
