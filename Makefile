@@ -46,8 +46,9 @@ typecheck: install
 migrations-check: install
 	FONDS_HOME=$$(mktemp -d) $(BIN)/python -m django makemigrations --check --dry-run --settings=fonds.settings
 
-# The whole suite on SQLite; then everything that touches the database again on
-# PostgreSQL (Debian's, started on loopback by scripts/postgres-test-server). Without
+# The whole suite on SQLite with the embedded search index; then everything that
+# touches the database again on PostgreSQL (Debian's, started on loopback by
+# scripts/postgres-test-server) with PostgreSQL's full-text search. Without
 # PostgreSQL installed the second run is skipped, except under CI=true where it fails.
 PG_SUITE = --ignore=tests/formats --ignore=tests/test_cli.py --ignore=tests/test_documentation.py \
 	--ignore=tests/browser
@@ -57,7 +58,8 @@ pytest: install browser-tools
 	@if [ "$$CI" = true ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
 	  url=$$(scripts/postgres-test-server) && \
 	  echo "PostgreSQL run: $$url" && \
-	  FONDS_HOME=$$(mktemp -d) FONDS_DATABASE_URL=$$url $(BIN)/pytest $(PG_SUITE); \
+	  FONDS_HOME=$$(mktemp -d) FONDS_DATABASE_URL=$$url FONDS_SEARCH_BACKEND=postgres \
+	    $(BIN)/pytest $(PG_SUITE); \
 	else echo "PostgreSQL not installed: the PostgreSQL run is skipped"; fi
 
 test: lint typecheck migrations-check pytest

@@ -103,7 +103,8 @@ FONDS_LOAD_BATCH_SIZE = int(
 FONDS_SEARCH_BACKEND = _env(
     "FONDS_SEARCH_BACKEND",
     "embedded",
-    "Search backend: embedded (a tantivy index in FONDS_INDEX_DIR).",
+    "Search backend: embedded (a tantivy index in FONDS_INDEX_DIR) or postgres "
+    "(full-text search in the PostgreSQL database; needs FONDS_DATABASE_URL on PostgreSQL).",
 )
 FONDS_INDEX_DIR = Path(
     _env("FONDS_INDEX_DIR", str(FONDS_HOME / "index"), "Folder of the embedded search index.")

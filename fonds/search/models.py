@@ -16,3 +16,34 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return self.owner
+
+
+class SearchRecord(models.Model):
+    """The PostgreSQL backend's index, one row per search document.
+
+    Text arrives analyzed (folded words and romanization keys, as for the embedded
+    backend); on PostgreSQL a generated ``tsvector`` column with a GIN index is added
+    by the migration, and facets are searched with ``jsonb`` containment. With the
+    embedded backend the table stays empty.
+    """
+
+    key = models.CharField(max_length=500, unique=True)
+    owner = models.CharField(max_length=300, db_index=True)
+    doc_type = models.CharField(max_length=20)
+    title = models.TextField(blank=True)
+    names = models.TextField(blank=True)
+    variants = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    context = models.TextField(blank=True)
+    keys = models.TextField(blank=True)
+    context_keys = models.TextField(blank=True)
+    facets = models.JSONField(default=dict)
+    begin = models.IntegerField(null=True)
+    end = models.IntegerField(null=True)
+    boost = models.FloatField(default=0.0)
+    sort_title = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict)
+    text = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.key

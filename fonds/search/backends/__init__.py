@@ -16,4 +16,8 @@ def get_backend() -> SearchBackend:
         from .embedded import EmbeddedBackend
 
         return EmbeddedBackend(settings.FONDS_INDEX_DIR)
-    raise ValueError(f"unknown FONDS_SEARCH_BACKEND {name!r}: expected 'embedded'")
+    if name == "postgres":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend()
+    raise ValueError(f"unknown FONDS_SEARCH_BACKEND {name!r}: expected 'embedded' or 'postgres'")

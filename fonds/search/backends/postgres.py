@@ -1,0 +1,179 @@
+"""The PostgreSQL backend: full-text search in the database itself.
+
+Documents are rows of :class:`fonds.search.models.SearchRecord`, holding the same
+analyzed text as the embedded index (folded words and romanization keys, computed in
+Python by :mod:`fonds.search.analysis`), so both backends find the same records. A
+generated ``tsvector`` weights the fields (title A, names and roster variants B, text
+and keys C, ancestors' titles D) and a GIN index serves it; facets are ``jsonb``
+arrays counted with ``jsonb_array_elements_text`` and filtered with containment.
+
+Because PostgreSQL's text parser does the splitting, no accent folding or stemming is
+asked of it: the 'simple' configuration keeps the analyzed words as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+
+from ..analysis import analyzed, key_text
+from ..models import SearchRecord
+from .base import FACETS, Criteria, RawHit, RawResults, SearchDocument
+
+WEIGHTS = "{0.1, 0.4, 0.6, 1.0}"  # D, C, B, A
+BATCH = 2000
+
+
+def _row(doc: SearchDocument) -> SearchRecord:
+    names = " ".join(doc.names)
+    variants = " ".join(doc.variants)
+    return SearchRecord(
+        key=doc.key,
+        owner=doc.owner,
+        doc_type=doc.type,
+        title=analyzed(doc.title),
+        names=analyzed(names),
+        variants=analyzed(variants),
+        body=analyzed(doc.body),
+        context=analyzed(doc.context),
+        keys=key_text(doc.title, names, variants, doc.body),
+        context_keys=key_text(doc.context) if doc.context else "",
+        facets={f: [v for v in doc.facets.get(f, ()) if v] for f in FACETS},
+        begin=doc.begin,
+        end=(doc.end if doc.end is not None else doc.begin) if doc.begin is not None else None,
+        boost=doc.boost,
+        sort_title=(doc.sort_title[:200] or "~"),
+        data=doc.data,
+        text=doc.body[:20_000],
+    )
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class PostgresBackend:
+    # -- writing ----------------------------------------------------------------
+
+    def _write(self, documents: Iterable[SearchDocument]) -> int:
+        count = 0
+        batch: list[SearchRecord] = []
+        for doc in documents:
+            batch.append(_row(doc))
+            if len(batch) >= BATCH:
+                SearchRecord.objects.bulk_create(batch)
+                count += len(batch)
+                batch = []
+        SearchRecord.objects.bulk_create(batch)
+        return count + len(batch)
+
+    def replace(self, owners: Iterable[str], documents: Iterable[SearchDocument]) -> int:
+        with transaction.atomic():
+            SearchRecord.objects.filter(owner__in=list(owners)).delete()
+            return self._write(documents)
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        with transaction.atomic():
+            SearchRecord.objects.all().delete()
+            return self._write(documents)
+
+    # -- reading ----------------------------------------------------------------
+
+    def _tsquery(self, criteria: Criteria) -> str:
+        parts = []
+        for term in criteria.query.terms:
+            options = [_lexeme(term.fold)] + ([_lexeme(term.key)] if term.key else [])
+            parts.append("(" + " | ".join(options) + ")")
+        for phrase in criteria.query.phrases:
+            parts.append("(" + " <-> ".join(_lexeme(w) for w in phrase) + ")")
+        for term in criteria.query.excluded:
+            parts.append("!" + _lexeme(term.fold))
+        return " & ".join(parts)
+
+    def _where(self, criteria: Criteria) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if not criteria.query.empty:
+            clauses.append("document @@ to_tsquery('simple', %s)")
+            params.append(self._tsquery(criteria))
+        for facet, values in criteria.filters.items():
+            if facet in FACETS and values:
+                clauses.append("(" + " OR ".join(["facets @> %s::jsonb"] * len(values)) + ")")
+                params += [json.dumps({facet: [v]}) for v in values]
+        if criteria.date_to is not None:
+            clauses.append("begin <= %s")
+            params.append(criteria.date_to)
+        if criteria.date_from is not None:
+            clauses.append('"end" >= %s')
+            params.append(criteria.date_from)
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    def search(
+        self,
+        criteria: Criteria,
+        *,
+        sort: str,
+        offset: int,
+        limit: int,
+        facets: dict[str, Criteria],
+        facet_limit: int,
+    ) -> RawResults:
+        where, params = self._where(criteria)
+        score = "0.0"
+        score_params: list[Any] = []
+        if not criteria.query.empty:
+            score = (
+                f"ts_rank_cd('{WEIGHTS}', document, to_tsquery('simple', %s)) "
+                f"* ln(2 + boost) / {math.log(2)}"
+            )
+            score_params = [self._tsquery(criteria)]
+        if sort == "relevance" and not criteria.query.empty:
+            order = "score DESC, key"
+        elif sort == "date":
+            order = "begin ASC NULLS LAST, key"
+        elif sort == "-date":
+            order = "begin DESC NULLS LAST, key"
+        else:
+            order = "sort_title, key"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key, data, text, {score} AS score FROM search_searchrecord "  # noqa: S608
+                f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
+                [*score_params, *params, limit, offset],
+            )
+            rows = cursor.fetchall()
+            cursor.execute(f"SELECT count(*) FROM search_searchrecord WHERE {where}", params)  # noqa: S608
+            total = cursor.fetchone()[0]
+        hits = [
+            RawHit(
+                key=key,
+                score=float(found_score or 0.0),
+                data=data if isinstance(data, dict) else json.loads(data),
+                body=text or "",
+            )
+            for key, data, text, found_score in rows
+        ]
+        counts: dict[str, list[tuple[str, int]]] = {}
+        for facet, facet_criteria in facets.items():
+            counts[facet] = self._counts(facet, facet_criteria, facet_limit)
+        return RawResults(total=int(total), hits=hits, facets=counts, exact=True)
+
+    def _counts(self, facet: str, criteria: Criteria, limit: int) -> list[tuple[str, int]]:
+        if facet not in FACETS:
+            return []
+        where, params = self._where(criteria)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT value, count(*) AS n FROM search_searchrecord, "  # noqa: S608
+                "jsonb_array_elements_text(facets -> %s) AS value "
+                f"WHERE {where} GROUP BY value ORDER BY n DESC, value LIMIT %s",
+                [facet, *params, limit],
+            )
+            return [(str(value), int(n)) for value, n in cursor.fetchall()]
+
+    def count(self) -> int:
+        return SearchRecord.objects.count()
