@@ -5,6 +5,7 @@
     fonds search QUERY          search everything, as the portal does
     fonds reindex               rebuild the search index from the database
     fonds export FORMAT [ID]    write an export (fonds export --list)
+    fonds export-site DIR       write the whole portal as static files
     fonds serve                 serve the portal
     fonds check                 report misconfiguration and the state of the data
     fonds manage ARGS...        run a Django management command (createsuperuser, ...)
@@ -31,7 +32,15 @@ def _setup() -> None:
 
 
 def ensure_database(verbose: bool = False) -> None:
-    """Create or upgrade the database schema when it is behind the code."""
+    """Create or upgrade the database schema when it is behind the code, and finish
+    index updates a crash left behind; always against the primary."""
+    from fonds.routing import primary
+
+    with primary():
+        _ensure_database(verbose)
+
+
+def _ensure_database(verbose: bool) -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -258,6 +267,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_site(args: argparse.Namespace) -> int:
+    from fonds.staticsite.command import run
+
+    ensure_database()
+    return run(args)
+
+
 def _export_subject(scope: str, identifier: str) -> object:
     if scope == "collection":
         from fonds.findingaids.models import Collection
@@ -383,6 +399,28 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--list", action="store_true", help="list the exports")
     export.set_defaults(func=cmd_export)
 
+    export_site = commands.add_parser(
+        "export-site",
+        help="write the whole portal as static files, searchable offline",
+        description="Write every public page, download and stylesheet of the portal into "
+        "DIR as static files that any web server can serve, with a client-side search "
+        "(Pagefind) in place of the server's. See docs/static-site.md.",
+    )
+    export_site.add_argument(
+        "folder", metavar="DIR", help="a new or empty folder, or an earlier export"
+    )
+    export_site.add_argument(
+        "--url", help="the site's public address, for citations (default: FONDS_BASE_URL)"
+    )
+    export_site.add_argument(
+        "--base-path", default="", help="serve the site under this path, e.g. /archive"
+    )
+    export_site.add_argument(
+        "--no-pdf", action="store_true", help="leave out the finding aids' PDFs (the slowest part)"
+    )
+    export_site.add_argument("--quiet", action="store_true", help="print only problems")
+    export_site.set_defaults(func=cmd_export_site)
+
     reindex = commands.add_parser(
         "reindex",
         help="rebuild the search index from the database",
@@ -419,10 +457,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that only read may use replicas; the others read what they write.
+READ_ONLY_COMMANDS = frozenset({"serve", "search", "export", "export-site"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup()
+    from fonds.routing import pin_primary
+
+    if args.command not in READ_ONLY_COMMANDS:
+        pin_primary()
     result: int = args.func(args)
     return result
 

@@ -96,6 +96,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
 
+REPLICA_URLS = [
+    url.strip()
+    for url in _env(
+        "FONDS_DATABASE_REPLICA_URLS",
+        "",
+        "Comma-separated URLs of PostgreSQL streaming replicas of FONDS_DATABASE_URL: "
+        "pages and searches read from them, writes go to the primary.",
+    ).split(",")
+    if url.strip()
+]
+for _number, _url in enumerate(REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = dj_database_url.parse(_url, conn_max_age=600)
+    # tests run on the primary alone: a replica mirrors it
+    DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["fonds.routing.ReplicaRouter"] if REPLICA_URLS else []
+
 FONDS_LOAD_BATCH_SIZE = int(
     _env("FONDS_LOAD_BATCH_SIZE", "2000", "Components written to the database per batch.")
 )
@@ -136,6 +152,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "fonds.security.SecurityHeadersMiddleware",
+    "fonds.routing.PinPrimaryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 
 from ..analysis import analyzed, key_text
 from ..models import SearchRecord
@@ -139,7 +139,7 @@ class PostgresBackend:
             order = "begin DESC NULLS LAST, key"
         else:
             order = "sort_title, key"
-        with connection.cursor() as cursor:
+        with self._reader() as cursor:
             cursor.execute(
                 f"SELECT key, data, text, {score} AS score FROM search_searchrecord "  # noqa: S608
                 f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
@@ -166,7 +166,7 @@ class PostgresBackend:
         if facet not in FACETS:
             return []
         where, params = self._where(criteria)
-        with connection.cursor() as cursor:
+        with self._reader() as cursor:
             cursor.execute(
                 "SELECT value, count(*) AS n FROM search_searchrecord, "  # noqa: S608
                 "jsonb_array_elements_text(facets -> %s) AS value "
@@ -174,6 +174,10 @@ class PostgresBackend:
                 [facet, *params, limit],
             )
             return [(str(value), int(n)) for value, n in cursor.fetchall()]
+
+    def _reader(self) -> Any:
+        """A cursor on the database reads go to: a replica when there is one."""
+        return connections[router.db_for_read(SearchRecord)].cursor()
 
     def count(self) -> int:
         return SearchRecord.objects.count()
