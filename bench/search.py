@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,10 +51,48 @@ QUERIES: list[dict[str, object]] = [
 ]
 
 
+def _raw_searcher(backend: object) -> Callable[[object], float]:
+    """The bare engine answering the same query for 20 hits: no facets, no documents."""
+    if hasattr(backend, "index"):  # embedded: tantivy
+        searcher = backend.index().searcher()
+
+        def run(request: object) -> float:
+            query = backend._query(request.criteria())  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            searcher.search(query, limit=20)
+            return time.perf_counter() - started
+
+        return run
+    from django.db import connection
+
+    def run_sql(request: object) -> float:
+        where, params = backend._where(request.criteria())  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key FROM search_searchrecord WHERE {where} LIMIT 20", params)
+            cursor.fetchall()
+        return time.perf_counter() - started
+
+    return run_sql
+
+
+def _index_mb(backend: object) -> float:
+    path = getattr(backend, "path", None)
+    if path is not None:
+        return sum(f.stat().st_size for f in Path(path).rglob("*")) / 1e6
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size('search_searchrecord')")
+        return float(cursor.fetchone()[0]) / 1e6
+
+
 def child(size: int, repeat: int, reuse: str | None = None) -> dict[str, float]:
     home = Path(reuse) if reuse else Path(tempfile.mkdtemp(prefix=f"fonds-search-{size}-"))
     os.environ["FONDS_HOME"] = str(home)
-    os.environ.pop("FONDS_DATABASE_URL", None)
+    if not os.environ.get("BENCH_KEEP_DATABASE"):  # bench/scale.py chooses the database
+        os.environ.pop("FONDS_DATABASE_URL", None)
+        os.environ.pop("FONDS_SEARCH_BACKEND", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fonds.settings")
     import django
 
@@ -92,7 +131,7 @@ def child(size: int, repeat: int, reuse: str | None = None) -> dict[str, float]:
     ours: list[float] = []
     raw: list[float] = []
     slowest: dict[str, float] = {}
-    searcher = backend.index().searcher()  # type: ignore[attr-defined]
+    raw_search = _raw_searcher(backend)
     for _ in range(repeat):
         for request in requests:
             started = time.perf_counter()
@@ -100,15 +139,12 @@ def child(size: int, repeat: int, reuse: str | None = None) -> dict[str, float]:
             ours.append(time.perf_counter() - started)
             label = json.dumps(QUERIES[requests.index(request)], ensure_ascii=False)
             slowest[label] = max(slowest.get(label, 0.0), ours[-1] * 1000)
-            query = backend._query(request.criteria())  # type: ignore[attr-defined]
-            started = time.perf_counter()
-            searcher.search(query, limit=20)
-            raw.append(time.perf_counter() - started)
+            raw.append(raw_search(request))
 
     def pct(values: list[float], p: float) -> float:
         return statistics.quantiles(values, n=100)[int(p) - 1] * 1000
 
-    index_mb = sum(f.stat().st_size for f in Path(backend.path).rglob("*")) / 1e6  # type: ignore[attr-defined]
+    index_mb = _index_mb(backend)
     return {
         "components": components,
         "documents": documents,

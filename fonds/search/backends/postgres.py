@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import connection, connections, router, transaction
 
 from ..analysis import analyzed, key_text
 from ..models import SearchRecord
@@ -65,11 +65,23 @@ class PostgresBackend:
         for doc in documents:
             batch.append(_row(doc))
             if len(batch) >= BATCH:
-                SearchRecord.objects.bulk_create(batch)
+                self._insert(batch)
                 count += len(batch)
                 batch = []
-        SearchRecord.objects.bulk_create(batch)
+        self._insert(batch)
         return count + len(batch)
+
+    def _insert(self, rows: list[SearchRecord]) -> None:
+        if not rows:
+            return
+        SearchRecord.objects.bulk_create(rows)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_searchrecord SET facet_values = ARRAY("
+                " SELECT f.key || '=' || v FROM jsonb_each(facets) AS f,"
+                " jsonb_array_elements_text(f.value) AS v) WHERE key = ANY(%s)",
+                [[row.key for row in rows]],
+            )
 
     def replace(self, owners: Iterable[str], documents: Iterable[SearchDocument]) -> int:
         with transaction.atomic():
@@ -102,8 +114,8 @@ class PostgresBackend:
             params.append(self._tsquery(criteria))
         for facet, values in criteria.filters.items():
             if facet in FACETS and values:
-                clauses.append("(" + " OR ".join(["facets @> %s::jsonb"] * len(values)) + ")")
-                params += [json.dumps({facet: [v]}) for v in values]
+                clauses.append("facet_values && %s")
+                params.append([f"{facet}={v}" for v in values])
         if criteria.date_to is not None:
             clauses.append("begin <= %s")
             params.append(criteria.date_to)
@@ -157,23 +169,39 @@ class PostgresBackend:
             )
             for key, data, text, found_score in rows
         ]
-        counts: dict[str, list[tuple[str, int]]] = {}
+        # facets counted under the same criteria share one scan of the matches
+        groups: dict[int, tuple[Criteria, list[str]]] = {}
         for facet, facet_criteria in facets.items():
-            counts[facet] = self._counts(facet, facet_criteria, facet_limit)
+            if facet in FACETS:
+                groups.setdefault(id(facet_criteria), (facet_criteria, []))[1].append(facet)
+        counts: dict[str, list[tuple[str, int]]] = {f: [] for f in facets}
+        for group_criteria, names in groups.values():
+            counts.update(self._counts(names, group_criteria, facet_limit))
         return RawResults(total=int(total), hits=hits, facets=counts, exact=True)
 
-    def _counts(self, facet: str, criteria: Criteria, limit: int) -> list[tuple[str, int]]:
-        if facet not in FACETS:
-            return []
+    def _counts(
+        self, names: list[str], criteria: Criteria, limit: int
+    ) -> dict[str, list[tuple[str, int]]]:
+        """The top values of several facets in one scan of the matching rows."""
         where, params = self._where(criteria)
         with self._reader() as cursor:
             cursor.execute(
-                "SELECT value, count(*) AS n FROM search_searchrecord, "  # noqa: S608
-                "jsonb_array_elements_text(facets -> %s) AS value "
-                f"WHERE {where} GROUP BY value ORDER BY n DESC, value LIMIT %s",
-                [facet, *params, limit],
+                "SELECT facet_value, n FROM ("  # noqa: S608
+                " SELECT v AS facet_value, count(*) AS n,"
+                "  row_number() OVER (PARTITION BY split_part(v, '=', 1)"
+                "   ORDER BY count(*) DESC, v) AS place"
+                " FROM search_searchrecord, unnest(facet_values) AS v"
+                f" WHERE {where} AND split_part(v, '=', 1) = ANY(%s)"
+                " GROUP BY v) AS ranked WHERE place <= %s",
+                [*params, names, limit],
             )
-            return [(str(value), int(n)) for value, n in cursor.fetchall()]
+            found: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+            for facet_value, n in cursor.fetchall():
+                facet, _, value = str(facet_value).partition("=")
+                found[facet].append((value, int(n)))
+            for values in found.values():
+                values.sort(key=lambda pair: (-pair[1], pair[0]))
+        return found
 
     def _reader(self) -> Any:
         """A cursor on the database reads go to: a replica when there is one."""

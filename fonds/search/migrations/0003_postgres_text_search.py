@@ -17,7 +17,9 @@ FORWARD = [
     ) STORED
     """,
     "CREATE INDEX search_record_document ON search_searchrecord USING GIN (document)",
-    "CREATE INDEX search_record_facets ON search_searchrecord USING GIN (facets jsonb_path_ops)",
+    # facets flattened to "facet=value" strings: one unnest counts every facet
+    "ALTER TABLE search_searchrecord ADD COLUMN facet_values text[]",
+    "CREATE INDEX search_record_facets ON search_searchrecord USING GIN (facet_values)",
     "CREATE INDEX search_record_dates ON search_searchrecord (begin, \"end\")",
     "CREATE INDEX search_record_sort ON search_searchrecord (sort_title, key)",
 ]
@@ -25,6 +27,7 @@ BACKWARD = [
     "DROP INDEX IF EXISTS search_record_sort",
     "DROP INDEX IF EXISTS search_record_dates",
     "DROP INDEX IF EXISTS search_record_facets",
+    "ALTER TABLE search_searchrecord DROP COLUMN IF EXISTS facet_values",
     "DROP INDEX IF EXISTS search_record_document",
     "ALTER TABLE search_searchrecord DROP COLUMN IF EXISTS document",
 ]
