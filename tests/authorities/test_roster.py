@@ -194,3 +194,18 @@ def test_an_archivist_confirms_and_rejects_matches_in_the_admin(
     uncertain.refresh_from_db()
     assert uncertain.status == NameMatch.CONFIRMED and uncertain.decided_by == "archivist"
     assert Appearance.objects.filter(match=uncertain).exists()
+
+
+def test_exports_never_name_an_unpublished_record(client):
+    load(DEMO / "roster.yaml")
+    hidden = Agent.objects.get(identifier="ajcsj")
+    hidden.published = False
+    hidden.save()
+    ncsj = Agent.objects.get(identifier="ncsj")
+    for version in ("2010", "2.0"):
+        related = [r.target_name for r in read_eac(export_eac(ncsj, version)).relations]
+        assert related and hidden.authorized_name not in related
+        assert b"/roster/ajcsj/" not in export_eac(ncsj, version)
+    csv_text = client.get("/roster/roster.csv").content.decode()
+    assert "ajcsj" not in csv_text
+    assert client.get("/roster/ajcsj/").status_code == 404
