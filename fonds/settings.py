@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "fonds.bibliography",
     "fonds.pages",
     "fonds.search",
+    "fonds.linked",
 ]
 
 MIDDLEWARE = [

@@ -20,7 +20,7 @@ def parse(text: str) -> ParsedQuery:
     query = ParsedQuery()
     text = (text or "")[:1000]
     for phrase in _PHRASE.findall(text):
-        folded = [fold(w) for w in words(phrase)]
+        folded = [f for f in (fold(w) for w in words(phrase)) if f]
         if len(folded) > 1:
             query.phrases.append(folded[:MAX_TERMS])
         elif folded:
@@ -29,6 +29,8 @@ def parse(text: str) -> ParsedQuery:
     for token in rest.split():
         excluded = token.startswith("-") and len(token) > 1
         for word in words(token):
+            if not fold(word):  # a lone combining mark: nothing to look for
+                continue
             term = QueryTerm(fold(word), key(word))
             target = query.excluded if excluded else query.terms
             if all(t.fold != term.fold for t in target):
