@@ -418,6 +418,12 @@ def build_parser() -> argparse.ArgumentParser:
     export_site.add_argument(
         "--no-pdf", action="store_true", help="leave out the finding aids' PDFs (the slowest part)"
     )
+    export_site.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="processes rendering pages (default: the cores, at most 4)",
+    )
     export_site.add_argument("--quiet", action="store_true", help="print only problems")
     export_site.set_defaults(func=cmd_export_site)
 

@@ -1,3 +1,6 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+app_name = "oai"
+urlpatterns = [path("", views.endpoint, name="endpoint")]
