@@ -106,9 +106,13 @@ def base_url(tmp_path_factory) -> Iterator[str]:
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium, launched by path (never downloaded)."""
+    """Debian's chromium, launched by path (never downloaded).
+
+    Module-scoped: Playwright's sync API keeps an asyncio loop on this thread while
+    it runs, and Django refuses database calls from a thread with a running loop, so
+    the browser must be gone before the tests after these modules run."""
     if not CHROMIUM.exists():
         _missing(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
     try:

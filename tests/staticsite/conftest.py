@@ -99,9 +99,13 @@ def static_url(exported) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium, launched by path as tests/browser does (never downloaded)."""
+    """Debian's chromium, launched by path as tests/browser does (never downloaded).
+
+    Module-scoped: Playwright's sync API keeps an asyncio loop on this thread while
+    it runs, and Django refuses database calls from a thread with a running loop, so
+    the browser must be gone before the tests after these modules run."""
     if not CHROMIUM.exists():
         missing(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
     try:
