@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from .xmlsafe import (
     syntax_error,
 )
 from .xmlsafe import namespace as ns_of
+
+_DETECT_CHUNK = 4096
 
 EAC_NAMESPACES = frozenset({"urn:isbn:1-931666-33-4", "https://archivists.org/ns/eac/v2"})
 
@@ -102,26 +105,37 @@ def _detect_xml(path: Path, head: bytes) -> Detected:
     check_prolog(str(path), head)
     root_ns = ""
     root = ""
-    context = None
-    try:
-        with open(path, "rb") as handle:
-            context = etree.iterparse(handle, events=("start",), **PARSER_OPTIONS)
-            for _event, el in context:
+    line = 1
+    # Fed in small pieces, so that the root is known before a fault further on stops
+    # the parse: the root is enough to tell the format (the loader reports the fault).
+    parser = etree.XMLPullParser(events=("start",), **PARSER_OPTIONS)
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_DETECT_CHUNK)
+            failure = None
+            try:
+                parser.feed(chunk) if chunk else parser.close()
+            except etree.XMLSyntaxError as error:
+                failure = error
+            for _event, el in parser.read_events():
                 if not isinstance(el.tag, str):
                     continue
                 if not root:
                     root, root_ns = localname(el.tag), ns_of(el.tag)
-                    line = el.sourceline
+                    line = el.sourceline or 1
                     if root != "ead" or root_ns:
                         break
                     continue
                 # An <ead> with no namespace: EAD3 opens with <control>, 2002 with <eadheader>.
-                if localname(el.tag) == "control":
-                    return Detected("ead3")
-                return Detected("ead2002")
-    except etree.XMLSyntaxError as error:
-        log = context.error_log if context is not None else None
-        raise syntax_error(str(path), error, log) from None
+                return Detected("ead3" if localname(el.tag) == "control" else "ead2002")
+            if root and (root != "ead" or root_ns):
+                break
+            if failure is not None:
+                if root:
+                    break
+                raise syntax_error(str(path), failure, parser.error_log) from None
+            if not chunk:
+                break
     if root == "ead":
         if root_ns == EAD2002_NS or not root_ns:
             return Detected("ead2002", root_ns)
@@ -141,16 +155,41 @@ def _detect_xml(path: Path, head: bytes) -> Detected:
     )
 
 
+def decode_text(data: bytes, path: str) -> str:
+    """The text of a JSON, YAML, CSV, BibTeX or RIS file: UTF-8, or UTF-16 with its
+    byte order mark; a BOM is dropped. A NUL byte is refused (binary, or mis-encoded)."""
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        cause = f"not UTF-8: {error.reason} at byte {error.start}"
+        raise FormatError(path, cause, line, column) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise FormatError(path, "a NUL character: not a text file", line, column)
+    return text
+
+
 def _detect_json(path: Path, text: str) -> Detected:
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
+        data = json.loads(decode_text(path.read_bytes(), str(path)))
     except json.JSONDecodeError as error:
         raise FormatError(
             str(path), f"not valid JSON: {error.msg}", error.lineno, error.colno
         ) from None
-    except UnicodeDecodeError as error:
-        raise FormatError(str(path), f"not UTF-8: {error.reason} at byte {error.start}") from None
+    except RecursionError:
+        raise FormatError(str(path), "not valid JSON: nested too deeply", 1, 1) from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise FormatError(
+            str(path), "not valid JSON: a number of over 4,300 digits", 1, 1
+        ) from None
     if isinstance(data, dict) and ("events" in data or ("title" in data and "eras" in data)):
         return Detected("timelinejs")
     if isinstance(data, list) and all(isinstance(i, dict) and "type" in i for i in data):
