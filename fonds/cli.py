@@ -160,6 +160,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     pages = load_pages(demo / "pages")
     if not args.quiet:
         print(f"pages: {pages} loaded")
+    from fonds.formats.errors import FormatError
+    from fonds.guides.loading import load_guides
+
+    try:
+        guides = load_guides(demo / "guides.yaml")
+    except FormatError as error:  # a record the guides name did not load
+        print(error.line_report(), file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"research guides: {guides} loaded")
     return status
 
 
@@ -281,7 +291,7 @@ def _export_subject(scope: str, identifier: str) -> object:
         return Collection.objects.select_related("source").filter(identifier=identifier).first()
     from fonds.authorities.models import Agent
 
-    return Agent.objects.filter(identifier=identifier, published=True).first()
+    return Agent.objects.public().filter(identifier=identifier).first()
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -295,13 +305,23 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
     from waitress import serve
 
     from fonds.wsgi import application
 
     ensure_database()
     print(f"fonds: serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="fonds")
+    # Behind FONDS_PROXY_COUNT proxies their X-Forwarded-For and X-Forwarded-Proto must
+    # reach fonds (the rate limit, https): waitress would drop them otherwise.
+    serve(
+        application,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="fonds",
+        clear_untrusted_proxy_headers=not settings.FONDS_PROXY_COUNT,
+    )
     return 0
 
 

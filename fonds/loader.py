@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from lxml import etree
@@ -20,7 +21,7 @@ from fonds.bibliography.loading import work_identifier
 from fonds.findingaids.loading import load_finding_aid
 from fonds.formats.bibtex import read_bibtex
 from fonds.formats.csl import read_csl_json
-from fonds.formats.detect import Detected, detect
+from fonds.formats.detect import Detected, decode_text, detect
 from fonds.formats.errors import FormatError
 from fonds.formats.ris import read_ris
 from fonds.formats.roster import read_roster_csv, read_roster_yaml
@@ -28,6 +29,7 @@ from fonds.formats.timeline import read_events_csv, read_events_yaml
 from fonds.formats.timelinejs import read_timelinejs
 from fonds.formats.xmlsafe import syntax_error
 from fonds.search.service import enqueue
+from fonds.workflow.versions import record_version
 
 # When a folder is walked, files with these endings are documentation or media,
 # not records: they are passed over. A file named on the command line is always read.
@@ -103,12 +105,27 @@ PHASES = {
 
 
 def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise FormatError(str(path), f"not UTF-8: {error.reason}", line) from None
+    return decode_text(path.read_bytes(), str(path))
+
+
+def read_records(path: Path, kind: str) -> list[Any]:
+    """The records of a roster, timeline or bibliography file, read without saving
+    (a problem raises :class:`FormatError`); the admin's upload checks files with it."""
+    if kind == "eac-cpf":
+        from fonds.authorities.eac import read_authority
+
+        return [read_authority(path)]
+    readers: dict[str, Callable[[str, str], Any]] = {
+        "roster-yaml": read_roster_yaml,
+        "roster-csv": read_roster_csv,
+        "events-yaml": read_events_yaml,
+        "events-csv": read_events_csv,
+        "timelinejs": lambda text, name: read_timelinejs(text, name)[1],
+        "csl-json": read_csl_json,
+        "bibtex": read_bibtex,
+        "ris": read_ris,
+    }
+    return list(readers[kind](_read_text(path), str(path)))
 
 
 def _load_records(path: Path, kind: str, result: FileResult) -> None:
@@ -118,15 +135,9 @@ def _load_records(path: Path, kind: str, result: FileResult) -> None:
     from fonds.timeline.loading import save_events
 
     name = str(path)
+    records = read_records(path, kind)
     if kind in ("roster-yaml", "roster-csv", "eac-cpf"):
-        if kind == "eac-cpf":
-            from fonds.authorities.eac import read_authority
-
-            agents = [read_authority(path)]
-        elif kind == "roster-yaml":
-            agents = read_roster_yaml(_read_text(path), name)
-        else:
-            agents = read_roster_csv(_read_text(path), name)
+        agents = records
         with transaction.atomic():
             roster = save_agents(agents)
             enqueue(*(f"agent:{a.identifier}" for a in agents))
@@ -134,25 +145,14 @@ def _load_records(path: Path, kind: str, result: FileResult) -> None:
         result.identifier = agents[0].identifier if len(agents) == 1 else ""
         result.changes = {"roster"}
     elif kind in ("events-yaml", "events-csv", "timelinejs"):
-        if kind == "events-yaml":
-            events = read_events_yaml(_read_text(path), name)
-        elif kind == "events-csv":
-            events = read_events_csv(_read_text(path), name)
-        else:
-            events = read_timelinejs(_read_text(path), name)[1]
+        events = records
         with transaction.atomic():
             timeline = save_events(events, name)
             enqueue(*(f"event:{e.identifier}" for e in events))
         result.status, result.records = timeline.status, timeline.count
         result.warnings = timeline.warnings
     else:
-        text = _read_text(path)
-        if kind == "csl-json":
-            items = read_csl_json(text, name)
-        elif kind == "bibtex":
-            items = read_bibtex(text, name)
-        else:
-            items = read_ris(text, name)
+        items = records
         with transaction.atomic():
             works = save_works(items, name)
             enqueue(*(f"work:{work_identifier(i)}" for i in items))
@@ -188,6 +188,8 @@ def load_file(
                 )
                 if outcome.status != "unchanged":
                     enqueue(f"collection:{outcome.identifier}")
+                    # every load is a version that can be compared and restored
+                    record_version(outcome.identifier)
             result.status = outcome.status
             result.identifier = outcome.identifier
             result.components = outcome.components

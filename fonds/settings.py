@@ -148,6 +148,10 @@ INSTALLED_APPS = [
     "fonds.pages",
     "fonds.search",
     "fonds.linked",
+    "fonds.workflow",
+    "simple_history",
+    "fonds.staff",
+    "fonds.guides",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +163,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -238,6 +243,39 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# -- staff sign-in: sessions, passwords, the sign-in limit (fonds.staff)
+SESSION_COOKIE_AGE = 3600 * int(
+    _env("FONDS_SESSION_HOURS", "8", "Hours a staff sign-in lasts before it must be renewed.")
+)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag(
+    "FONDS_SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    True,
+    "End a staff sign-in when the browser closes, even before FONDS_SESSION_HOURS.",
+)
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["fonds.staff.backends.LimitedModelBackend"]
+FONDS_SIGNIN_ATTEMPTS = int(
+    _env(
+        "FONDS_SIGNIN_ATTEMPTS",
+        "10",
+        "Failed sign-ins allowed per user name or address per FONDS_SIGNIN_WINDOW; 0: no limit.",
+    )
+)
+FONDS_SIGNIN_WINDOW = int(
+    _env("FONDS_SIGNIN_WINDOW", "900", "The sign-in limit's window, in seconds.")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -303,6 +341,22 @@ FONDS_PROXY_COUNT = int(
         "Reverse proxies in front of fonds that append to X-Forwarded-For; 0: use the peer.",
     )
 )
+
+# Over https (FONDS_BASE_URL says so) browsers are told to keep to https and cookies
+# never travel over plain http. Behind a proxy that ends TLS, its X-Forwarded-Proto
+# header tells a request came over https.
+FONDS_HSTS_SECONDS = int(
+    _env(
+        "FONDS_HSTS_SECONDS",
+        "31536000",
+        "Strict-Transport-Security max-age when FONDS_BASE_URL is https; 0: no HSTS.",
+    )
+)
+if BASE_URL.startswith("https://"):
+    SECURE_HSTS_SECONDS = FONDS_HSTS_SECONDS
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    if FONDS_PROXY_COUNT:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 _EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("roster/", include("fonds.authorities.urls")),
     path("timeline/", include("fonds.timeline.urls")),
     path("bibliography/", include("fonds.bibliography.urls")),
+    path("guides/", include("fonds.guides.urls")),
     path("api/", include("fonds.api.urls")),
     path("oai", include("fonds.oai.urls")),
     path("", include("fonds.linked.urls")),

@@ -222,7 +222,7 @@ def matched_agents(terms: Iterable[AccessTerm]) -> dict[tuple[str, str], Agent]:
         NameMatch.objects.filter(
             text__in={text for text, _ in names},
             status__in=[NameMatch.AUTO, NameMatch.CONFIRMED],
-            agent__published=True,
+            agent__in=Agent.objects.public(),
         )
         .select_related("agent")
         .order_by("-score", "pk")

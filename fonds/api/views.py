@@ -244,7 +244,7 @@ def component_children(
     *PAGING,
 )
 def agent_list(request: HttpRequest, query: Query) -> HttpResponseBase:
-    agents = Agent.objects.filter(published=True)
+    agents = Agent.objects.public()
     if query.text("kind"):
         agents = agents.filter(kind=query.text("kind"))
     if query.text("type"):
@@ -255,7 +255,7 @@ def agent_list(request: HttpRequest, query: Query) -> HttpResponseBase:
 
 
 def _agent(identifier: str) -> Agent:
-    found = Agent.objects.filter(identifier=identifier, published=True).first()
+    found: Agent | None = Agent.objects.public().filter(identifier=identifier).first()
     if found is None:
         raise ApiError(404, f"No roster record {identifier!r}.")
     return found
@@ -266,7 +266,7 @@ def _relations(agent: Agent, links: out.Links) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
     for relation in agent.relations_out.select_related("target"):
         target = relation.target
-        if target is not None and not target.published:
+        if target is not None and not target.is_public:
             continue
         lines.append(
             {
@@ -283,7 +283,7 @@ def _relations(agent: Agent, links: out.Links) -> list[dict[str, Any]]:
         )
     for relation in agent.relations_in.select_related("source"):
         source = relation.source
-        if not source.published:
+        if not source.is_public:
             continue
         inverse = AgentRelation.INVERSE.get(relation.relation_type, relation.relation_type)
         lines.append(
@@ -306,7 +306,7 @@ def _appearances(agent: Agent, links: out.Links) -> list[dict[str, Any]]:
     """The public collections the agent created or is named in, with the components."""
     groups: dict[tuple[int, str], bool] = defaultdict(bool)
     for collection_id, ref, role in Appearance.objects.filter(
-        agent=agent, collection__internal=False
+        agent=agent, collection__in=Collection.objects.all()
     ).values_list("collection_id", "component_ref", "role"):
         groups[(collection_id, role)] |= ref == ""
     collections = Collection.objects.in_bulk({c for c, _ in groups})
@@ -353,9 +353,9 @@ def agent_detail(request: HttpRequest, query: Query, identifier: str) -> HttpRes
             "appearances": _appearances(agent, links),
             "events": [
                 out.event_ref(e, links)
-                for e in agent.events.filter(published=True).order_by("sort_date", "identifier")
+                for e in agent.events.public().order_by("sort_date", "identifier")
             ],
-            "works": [out.work_ref(w, links) for w in agent.works.filter(published=True)],
+            "works": [out.work_ref(w, links) for w in agent.works.public()],
             "exports": links.exports_of("agent", agent.identifier),
         }
     )
@@ -371,7 +371,7 @@ def agent_detail(request: HttpRequest, query: Query, identifier: str) -> HttpRes
     *PAGING,
 )
 def event_list(request: HttpRequest, query: Query) -> HttpResponseBase:
-    events = Event.objects.filter(published=True)
+    events = Event.objects.public()
     decade = query.integer("decade")
     if decade is not None:
         if decade % 10:
@@ -383,7 +383,7 @@ def event_list(request: HttpRequest, query: Query) -> HttpResponseBase:
     if agent:
         events = events.filter(
             pk__in=Event.agents.through.objects.filter(
-                agent__identifier=agent, agent__published=True
+                agent__identifier=agent, agent__in=Agent.objects.public()
             ).values("event_id")
         )
     found, next_url = page(request, query, events, EVENT_ORDER)
@@ -410,7 +410,7 @@ def _event_components(event: Event, links: out.Links) -> list[dict[str, Any]]:
 
 @endpoint()
 def event_detail(request: HttpRequest, query: Query, identifier: str) -> HttpResponseBase:
-    event = Event.objects.filter(identifier=identifier, published=True).first()
+    event = Event.objects.public().filter(identifier=identifier).first()
     if event is None:
         raise ApiError(404, f"No event {identifier!r}.")
     links = out.Links(request)
@@ -421,10 +421,10 @@ def event_detail(request: HttpRequest, query: Query, identifier: str) -> HttpRes
             "description_html": markdown(event.description) if event.description else "",
             "media": dict(event.media) if isinstance(event.media, dict) else {},
             "sources": out.texts(event.sources),
-            "agents": [out.agent_ref(a, links) for a in event.agents.filter(published=True)],
+            "agents": [out.agent_ref(a, links) for a in event.agents.public()],
             "collections": [out.collection_ref(c, links) for c in event.collections.all()],
             "components": _event_components(event, links),
-            "works": [out.work_ref(w, links) for w in event.works.filter(published=True)],
+            "works": [out.work_ref(w, links) for w in event.works.public()],
         }
     )
     return record(data)
@@ -432,14 +432,14 @@ def event_detail(request: HttpRequest, query: Query, identifier: str) -> HttpRes
 
 @endpoint(*PAGING)
 def work_list(request: HttpRequest, query: Query) -> HttpResponseBase:
-    found, next_url = page(request, query, Work.objects.filter(published=True), WORK_ORDER)
+    found, next_url = page(request, query, Work.objects.public(), WORK_ORDER)
     links = out.Links(request)
     return listing([out.work_summary(w, links) for w in found], next_url)
 
 
 @endpoint()
 def work_detail(request: HttpRequest, query: Query, identifier: str) -> HttpResponseBase:
-    work = Work.objects.filter(identifier=identifier, published=True).first()
+    work = Work.objects.public().filter(identifier=identifier).first()
     if work is None:
         raise ApiError(404, f"No work {identifier!r}.")
     links = out.Links(request)
@@ -459,8 +459,8 @@ def work_detail(request: HttpRequest, query: Query, identifier: str) -> HttpResp
                 "html": format_note(item, CITATION_STYLES[0], output="html"),
                 "text": format_note(item, CITATION_STYLES[0], output="text"),
             },
-            "agents": [out.agent_ref(a, links) for a in work.agents.filter(published=True)],
-            "events": [out.event_ref(e, links) for e in work.events.filter(published=True)],
+            "agents": [out.agent_ref(a, links) for a in work.agents.public()],
+            "events": [out.event_ref(e, links) for e in work.events.public()],
         }
     )
     return record(data)

@@ -4,29 +4,84 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.timezone import now
 
+from fonds.staff.adminbase import (
+    ChildHistoryAdmin,
+    RecordAdmin,
+    RoleAwareInline,
+    SuggestingInput,
+)
+
 from .models import Agent, AgentName, AgentRelation, Appearance, NameMatch
 from .reconciliation import rebuild_appearances
 
+SCRIPTS = [
+    ("Latn", "Latin"), ("Cyrl", "Cyrillic"), ("Hebr", "Hebrew"), ("Arab", "Arabic"),
+    ("Grek", "Greek"), ("Geor", "Georgian"), ("Armn", "Armenian"),
+]  # fmt: skip
+LANGUAGES = [
+    ("en", "English"), ("ru", "Russian"), ("he", "Hebrew"), ("yi", "Yiddish"),
+    ("uk", "Ukrainian"), ("de", "German"), ("fr", "French"), ("ka", "Georgian"),
+]  # fmt: skip
 
-class AgentNameInline(admin.TabularInline):  # type: ignore[type-arg]
+
+class AgentNameInline(RoleAwareInline, admin.TabularInline):  # type: ignore[type-arg]
+    """Every name of the record, each with its language and script."""
+
     model = AgentName
     extra = 1
+    fields = ["name", "name_type", "language", "script", "transliteration", "dates", "position"]
+    verbose_name_plural = "names (authorized and variants, in every script)"
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "script":
+            kwargs["widget"] = SuggestingInput(SCRIPTS, attrs={"size": 6})
+        elif db_field.name == "language":
+            kwargs["widget"] = SuggestingInput(LANGUAGES, attrs={"size": 8})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class AgentRelationInline(admin.TabularInline):  # type: ignore[type-arg]
+class AgentRelationInline(RoleAwareInline, admin.TabularInline):  # type: ignore[type-arg]
     model = AgentRelation
     fk_name = "source"
     extra = 0
-    raw_id_fields = ["target"]
+    autocomplete_fields = ["target"]
+    verbose_name_plural = "relations from this record"
+
+
+class IncomingRelationInline(RoleAwareInline, admin.TabularInline):  # type: ignore[type-arg]
+    """The same relations seen from the other end: stored once, on the source."""
+
+    model = AgentRelation
+    fk_name = "target"
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "relation_type", "role", "dates", "note"]
+    verbose_name = "relation to this record"
+    verbose_name_plural = "relations to this record (stored on the other record)"
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AgentAdmin(RecordAdmin):
     list_display = ["authorized_name", "kind", "organization_type", "existence", "published"]
     list_filter = ["kind", "organization_type", "published"]
-    search_fields = ["authorized_name", "names__name"]
+    search_fields = ["authorized_name", "identifier", "names__name"]
     prepopulated_fields = {"identifier": ["authorized_name"]}
-    inlines = [AgentNameInline, AgentRelationInline]
+    inlines = [AgentNameInline, AgentRelationInline, IncomingRelationInline]
+    related_history = ((AgentName, "agent"), (AgentRelation, "source"), (AgentRelation, "target"))
+
+
+@admin.register(AgentName)
+class AgentNameHistoryAdmin(ChildHistoryAdmin):
+    """Not in the index: the history of one name, reached from its record's history."""
+
+    parent_field = "agent"
+    autocomplete_fields = ["agent"]
+
+
+@admin.register(AgentRelation)
+class AgentRelationHistoryAdmin(ChildHistoryAdmin):
+    parent_field = "source"
+    autocomplete_fields = ["source", "target"]
 
 
 @admin.register(NameMatch)

@@ -144,7 +144,7 @@ def authority_record(agent: Agent) -> AuthorityRecord:
             ),
         )
         for r in agent.relations_out.select_related("target")
-        if r.target is None or r.target.published  # never name an unpublished record
+        if r.target is None or r.target.is_public  # never name an unpublished record
     ]
     return AuthorityRecord(
         record_id=agent.identifier,

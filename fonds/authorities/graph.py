@@ -21,7 +21,9 @@ def relation_graph(agents: list[Agent] | None = None, focus: Agent | None = None
     neighbourhood of one agent within two steps."""
     graph = nx.Graph()
     relations = AgentRelation.objects.filter(
-        target__isnull=False, source__published=True, target__published=True
+        target__isnull=False,
+        source__in=Agent.objects.public(),
+        target__in=Agent.objects.public(),
     ).select_related("source", "target")
     for relation in relations:
         graph.add_edge(

@@ -10,8 +10,10 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from fonds.publishing.models import Publishable, PublishableQuerySet
 
-class Agent(models.Model):
+
+class Agent(Publishable):
     ORGANIZATION, PERSON, FAMILY = "organization", "person", "family"
     KINDS = [(ORGANIZATION, "organization"), (PERSON, "person"), (FAMILY, "family")]
     ORGANIZATION_TYPES = [
@@ -51,8 +53,9 @@ class Agent(models.Model):
         "EAC-CPF record id", max_length=200, blank=True, help_text="recordId when loaded."
     )
     maintenance = models.JSONField(default=dict, blank=True, help_text="EAC-CPF control data.")
-    published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_name", "authorized_name"]

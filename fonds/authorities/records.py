@@ -38,7 +38,7 @@ def agent_record(agent: Agent) -> AgentRecord:
                 note=r.note,
             )
             for r in agent.relations_out.select_related("target")
-            if r.target is None or r.target.published  # never name an unpublished record
+            if r.target is None or r.target.is_public  # never name an unpublished record
         ],
         sources=list(agent.sources),
     )

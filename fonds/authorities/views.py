@@ -31,7 +31,7 @@ def date_label(value: str) -> str:
 
 
 def roster_list(request: HttpRequest) -> HttpResponse:
-    agents = Agent.objects.filter(published=True)
+    agents = Agent.objects.public()
     kind = request.GET.get("kind", "")
     kind_type = request.GET.get("type", "")
     query = request.GET.get("q", "").strip()
@@ -44,7 +44,8 @@ def roster_list(request: HttpRequest) -> HttpResponse:
             Q(authorized_name__icontains=query) | Q(names__name__icontains=query)
         ).distinct()
     types = (
-        Agent.objects.filter(published=True, kind="organization")
+        Agent.objects.public()
+        .filter(kind="organization")
         .exclude(organization_type="")
         .values_list("organization_type", flat=True)
         .distinct()
@@ -90,7 +91,7 @@ def _relations(agent: Agent) -> list[RelationLine]:
             date_label(r.dates),
         )
         for r in agent.relations_out.select_related("target")
-        if r.target is None or r.target.published
+        if r.target is None or r.target.is_public
     ]
     lines += [
         RelationLine(
@@ -101,7 +102,7 @@ def _relations(agent: Agent) -> list[RelationLine]:
             date_label(r.dates),
         )
         for r in agent.relations_in.select_related("source")
-        if r.source.published
+        if r.source.is_public
     ]
     return sorted(lines, key=lambda line: (line.label, line.other_name))
 
@@ -109,9 +110,17 @@ def _relations(agent: Agent) -> list[RelationLine]:
 def _appearances(agent: Agent) -> dict[str, list[dict[str, Any]]]:
     """Collections the agent created, and those it appears in, with the components."""
     by_collection: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for collection_id, ref, role in Appearance.objects.filter(
-        agent=agent, collection__internal=False
-    ).values_list("collection_id", "component_ref", "role"):
+    found = Appearance.objects.filter(agent=agent, collection__in=Collection.objects.all())
+    rows = list(found.values_list("collection_id", "component_ref", "role"))
+    # only the public components it appears in are shown, and counted
+    public = set(
+        Component.objects.filter(
+            collection_id__in={c for c, _, _ in rows}, ref__in={r for _, r, _ in rows if r}
+        ).values_list("collection_id", "ref")
+    )
+    for collection_id, ref, role in rows:
+        if ref and (collection_id, ref) not in public:
+            continue
         group = "created" if role == Appearance.CREATOR else "appears"
         by_collection[(collection_id, group)].append(ref)
     collections = Collection.objects.in_bulk({c for c, _ in by_collection})
@@ -152,7 +161,7 @@ def _appearances(agent: Agent) -> dict[str, list[dict[str, Any]]]:
 
 
 def agent_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    agent = get_object_or_404(Agent, identifier=identifier, published=True)
+    agent = get_object_or_404(Agent.objects.public(), identifier=identifier)
     names = [
         {"name": n, "rtl": n.script in RTL_SCRIPTS, "dates": date_label(n.dates)}
         for n in agent.names.all()
@@ -170,8 +179,8 @@ def agent_detail(request: HttpRequest, identifier: str) -> HttpResponse:
             if neighbourhood.number_of_edges()
             else "",
             "appearances": _appearances(agent),
-            "events": agent.events.filter(published=True).order_by("sort_date"),
-            "works": agent.works.filter(published=True),
+            "events": agent.events.public().order_by("sort_date"),
+            "works": agent.works.public(),
             "type_label": dict(Agent.ORGANIZATION_TYPES).get(agent.organization_type, ""),
         },
     )
@@ -190,7 +199,7 @@ def roster_graph(request: HttpRequest) -> HttpResponse:
 
 
 def roster_print(request: HttpRequest) -> HttpResponse:
-    agents = Agent.objects.filter(published=True).order_by("kind", "sort_name")
+    agents = Agent.objects.public().order_by("kind", "sort_name")
     rows = [
         {"agent": a, "dates": date_label(a.existence), "relations": _relations(a)} for a in agents
     ]
@@ -198,7 +207,7 @@ def roster_print(request: HttpRequest) -> HttpResponse:
 
 
 def agent_eac(request: HttpRequest, identifier: str) -> HttpResponse:
-    agent = get_object_or_404(Agent, identifier=identifier, published=True)
+    agent = get_object_or_404(Agent.objects.public(), identifier=identifier)
     version = "2.0" if request.GET.get("version") == "2.0" else "2010"
     return export_response(f"eac-cpf-{version}", agent, inline=True)
 

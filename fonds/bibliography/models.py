@@ -6,10 +6,11 @@ from django.db import models
 from django.urls import reverse
 
 from fonds.authorities.models import Agent
+from fonds.publishing.models import Publishable, PublishableQuerySet
 from fonds.timeline.models import Event
 
 
-class Work(models.Model):
+class Work(Publishable):
     identifier = models.SlugField(max_length=200, unique=True)
     csl = models.JSONField(help_text="The CSL-JSON item, the record of truth.")
     work_type = models.CharField(max_length=50, blank=True, help_text="CSL type")
@@ -18,7 +19,8 @@ class Work(models.Model):
     issued_year = models.IntegerField(null=True, blank=True)
     agents = models.ManyToManyField(Agent, blank=True, related_name="works")
     events = models.ManyToManyField(Event, blank=True, related_name="works")
-    published = models.BooleanField(default=True)
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["creators_text", "issued_year", "title"]

@@ -29,7 +29,7 @@ def _items(works: list[Work]) -> list[dict[str, object]]:
 
 def bibliography(request: HttpRequest) -> HttpResponse:
     style = _style(request)
-    works = list(Work.objects.filter(published=True))
+    works = list(Work.objects.public())
     formatted = bibliography_entries(_items(works), style, output="html") if works else []
     by_id = {w.identifier: w for w in works}
     entries = [
@@ -44,7 +44,7 @@ def bibliography(request: HttpRequest) -> HttpResponse:
 
 
 def work_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    work = get_object_or_404(Work, identifier=identifier, published=True)
+    work = get_object_or_404(Work.objects.public(), identifier=identifier)
     item = dict(work.csl, id=work.identifier)
     citations = [
         (label, mark_safe(format_bibliography([item], style, output="html")[0]))  # noqa: S308
@@ -57,8 +57,8 @@ def work_detail(request: HttpRequest, identifier: str) -> HttpResponse:
             "work": work,
             "citations": citations,
             "note": mark_safe(format_note(item, "chicago-notes-bibliography")),  # noqa: S308
-            "agents": work.agents.filter(published=True),
-            "events": work.events.filter(published=True),
+            "agents": work.agents.public(),
+            "events": work.events.public(),
         },
     )
 

@@ -10,14 +10,14 @@ from .registry import register
 def _public_agents() -> Any:
     from fonds.authorities.models import Agent
 
-    return Agent.objects.filter(published=True).order_by("identifier").prefetch_related("names")
+    return Agent.objects.public().order_by("identifier").prefetch_related("names")
 
 
 def _public_events() -> Any:
     from fonds.timeline.models import Event
 
     return (
-        Event.objects.filter(published=True)
+        Event.objects.public()
         .order_by("sort_date", "identifier")
         .prefetch_related("agents", "collections")
     )
@@ -26,7 +26,7 @@ def _public_events() -> Any:
 def _public_items() -> list[dict[str, Any]]:
     from fonds.bibliography.models import Work
 
-    return [dict(w.csl, id=w.identifier) for w in Work.objects.filter(published=True)]
+    return [dict(w.csl, id=w.identifier) for w in Work.objects.public()]
 
 
 @register("eac-cpf-2010", "EAC-CPF 2010", "application/xml", "xml", "agent")
@@ -112,6 +112,7 @@ def ris(_: Any = None) -> bytes:
 def ead_source(collection: Any) -> bytes:
     import zlib
 
-    from fonds.findingaids.downloads import public_ead
+    from fonds.findingaids.downloads import hidden_components, public_ead
 
-    return public_ead(zlib.decompress(collection.source.content))
+    source = zlib.decompress(collection.source.content)
+    return public_ead(source, hidden_components(collection))

@@ -3,6 +3,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from fonds.publishing.actions import PublicationFilter, publish, unpublish
+from fonds.staff.adminbase import (
+    COLLECTION_FIELDS,
+    COMPONENT_FIELDS,
+    ArchivistNoteInline,
+    LoadedRecordAdmin,
+)
+
 from .models import AccessTerm, Collection, Component, DigitalObject, InternalNote
 
 
@@ -14,18 +22,25 @@ class StaffSeesAll(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Collection)
-class CollectionAdmin(StaffSeesAll):
+class CollectionAdmin(LoadedRecordAdmin, StaffSeesAll):
+    loaded_fields = COLLECTION_FIELDS  # from the EAD: read-only (fonds.staff)
+    inlines = [ArchivistNoteInline]
     list_display = ["identifier", "title", "date_text", "component_count", "internal", "loaded_at"]
+    list_display += ["publication_status", "embargo_until"]
     search_fields = ["identifier", "unitid", "title"]
-    list_filter = ["internal", "ead_version"]
+    list_filter = [PublicationFilter, "internal", "ead_version"]
+    actions = [publish, unpublish]
     readonly_fields = ["component_count", "loaded_at", "updated_at", "eadid", "ead_version"]
 
 
 @admin.register(Component)
-class ComponentAdmin(StaffSeesAll):
+class ComponentAdmin(LoadedRecordAdmin, StaffSeesAll):
+    loaded_fields = COMPONENT_FIELDS  # from the EAD: read-only (fonds.staff)
     list_display = ["ref", "title", "level", "date_text", "container_summary", "collection"]
+    list_display += ["publication_status", "embargo_until"]
     search_fields = ["title", "ref", "unitid"]
-    list_filter = ["level", "internal", "has_digital_object"]
+    list_filter = [PublicationFilter, "level", "internal", "has_digital_object"]
+    actions = [publish, unpublish]
     raw_id_fields = ["collection", "parent"]
     list_select_related = ["collection"]
 

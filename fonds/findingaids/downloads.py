@@ -2,14 +2,18 @@
 
 The EAD is the file as loaded, minus everything marked ``audience="internal"``
 (an internal ``eadheader``/``control`` keeps only the identifier and title the
-file needs to stay EAD). Results are cached in ``FONDS_HOME/cache`` under the
-source's SHA-256, so a reloaded finding aid gets fresh files.
+file needs to stay EAD) and minus the components not public (drafts, under
+embargo, with all they hold). Results are cached in ``FONDS_HOME/cache`` under the
+source's SHA-256 and the components left out, so a reloaded finding aid, or one
+whose components were published or hidden, gets fresh files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,7 @@ from django.template.loader import render_to_string
 from lxml import etree
 
 from fonds import __version__
+from fonds.formats.ead import COMPONENT_TAG
 from fonds.formats.xmlsafe import localname, safe_parser
 
 from . import presentation
@@ -37,26 +42,79 @@ def _cache(kind: str, collection: Collection, suffix: str) -> Path:
     return folder / f"{collection.source.sha256}-{__version__}{suffix}"
 
 
-def public_ead(source: bytes) -> bytes:
-    """The EAD file without its internal content."""
+class SourceMismatch(ValueError):
+    """The file's components are not those the database holds: nothing is served."""
+
+
+def hidden_components(collection: Collection) -> dict[int, str]:
+    """The components of a collection the public may not see, but for those marked
+    internal (the file says so itself): sequence -> their id in the file."""
+    public = Component.objects.filter(collection=collection).values("pk")
+    hidden = Component.all_objects.filter(collection=collection, internal=False).exclude(
+        pk__in=public
+    )
+    return dict(hidden.values_list("sequence", "xml_id"))
+
+
+def public_ead(source: bytes, hidden: Mapping[int, str] | None = None) -> bytes:
+    """The EAD file without its internal content, nor the components ``hidden``
+    names (by sequence, see :func:`hidden_components`) with all they hold."""
     root = etree.fromstring(source, safe_parser())
     tree = root.getroottree()
+    doomed = _components_at(root, hidden) if hidden else []
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element.get("audience") != "internal":
             continue
         if localname(element.tag) in ("eadheader", "control"):
             del element.attrib["audience"]
             _strip_header(element)
-        elif element.getparent() is not None:
-            parent = element.getparent()
-            if element.tail:  # keep the text that followed the element
-                previous = element.getprevious()
-                if previous is not None:
-                    previous.tail = (previous.tail or "") + element.tail
-                else:
-                    parent.text = (parent.text or "") + element.tail
-            parent.remove(element)
+        else:
+            _remove(element)
+    for element in doomed:
+        _remove(element)
     return bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+
+
+def _components_at(root: Any, hidden: Mapping[int, str]) -> list[Any]:
+    """The component elements at these sequences (document order, as the loader
+    counts them); each checked against the id the database holds."""
+    namespace = etree.QName(root).namespace or ""
+    found = []
+    sequence = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not COMPONENT_TAG.match(localname(element.tag)):
+            continue
+        if (etree.QName(element).namespace or "") != namespace:
+            continue
+        sequence += 1
+        if sequence in hidden:
+            if hidden[sequence] and element.get("id") != hidden[sequence]:
+                raise SourceMismatch(f"component {sequence} is not {hidden[sequence]!r}")
+            found.append(element)
+    if len(found) != len(hidden):
+        raise SourceMismatch("the file holds fewer components than the database")
+    return found
+
+
+def _left_out(hidden: Mapping[int, str]) -> str:
+    """A part of a cached file's name: which components it leaves out."""
+    if not hidden:
+        return ""
+    sequences = ",".join(str(s) for s in sorted(hidden)).encode()
+    return f"-{hashlib.sha256(sequences).hexdigest()[:16]}"
+
+
+def _remove(element: Any) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:  # keep the text that followed the element
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _strip_header(element: Any) -> None:
@@ -73,7 +131,8 @@ def ead(request: HttpRequest, identifier: str) -> HttpResponseBase:
     )
     if not hasattr(collection, "source"):
         raise Http404("no EAD kept for this collection")
-    path = _cache("ead", collection, ".xml")
+    hidden = hidden_components(collection)
+    path = _cache("ead", collection, f"{_left_out(hidden)}.xml")
     if not path.exists():
         if collection.source.size > settings.FONDS_EAD_DOWNLOAD_MAX_MB * 1024 * 1024:
             return HttpResponse(
@@ -82,7 +141,15 @@ def ead(request: HttpRequest, identifier: str) -> HttpResponseBase:
                 status=503,
                 content_type="text/plain; charset=utf-8",
             )
-        data = public_ead(zlib.decompress(collection.source.content))
+        try:
+            data = public_ead(zlib.decompress(collection.source.content), hidden)
+        except SourceMismatch as error:
+            log.error("EAD of %s not served: %s", collection.identifier, error)
+            return HttpResponse(
+                "This finding aid's EAD is not available; ask the archive for it.",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(data)
         temporary.replace(path)
@@ -126,7 +193,7 @@ def pdf(request: HttpRequest, identifier: str) -> HttpResponseBase:
     collection = get_object_or_404(
         Collection.objects.select_related("source"), identifier=identifier
     )
-    path = _cache("pdf", collection, ".pdf")
+    path = _cache("pdf", collection, f"{_left_out(hidden_components(collection))}.pdf")
     if not path.exists():
         try:
             from weasyprint import CSS, HTML, URLFetcher

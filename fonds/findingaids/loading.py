@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from fonds.formats.archival import ComponentRecord, Description
 from fonds.formats.ead import EADReader
+from fonds.publishing import service as publishing
 
 from .bulk import Inserter, lock_and_reserve, sync_id_sequence
 from .models import (
@@ -142,6 +143,7 @@ class _Writer:
         self.base_id = 0
         self.components = Inserter(Component, COMPONENT_FIELDS)
         self.related = _RelatedRows()
+        self.kept_states: dict[str, Any] = {}  # drafts and embargoes, by ref
 
     def _open(self) -> Collection:
         if self.collection is not None:
@@ -154,6 +156,7 @@ class _Writer:
         )
         if existing is not None:
             self.replaced = True
+            self.kept_states = publishing.remember(existing.pk)
             _clear(existing)
             self.collection = existing
         else:
@@ -217,6 +220,7 @@ class _Writer:
         collection.save()
         self.related.add(collection.pk, None, record)
         self.related.flush()
+        publishing.restore(collection.pk, self.kept_states)
         FindingAidSource.objects.update_or_create(
             collection=collection,
             defaults={"sha256": sha256, "filename": filename, "size": size, "content": packed},

@@ -8,22 +8,49 @@ descendant (``subtree_end``), its parent and the sequences of its ancestors
 
 Content marked ``audience="internal"`` never reaches public code by accident: the
 default managers (``objects``) leave it out and staff code asks for ``all_objects``.
-Internal notes live in their own table.
+Internal notes live in their own table. The same managers leave out what is not
+published, or under embargo, with everything it contains (see
+:mod:`fonds.publishing`).
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+
+from fonds.publishing.models import Publishable, public_q, released_q, today
 
 
 class PublicManager(models.Manager[Any]):
-    """Leaves out rows marked internal; reverse relations use it too."""
+    """Leaves out rows marked internal, and rows not public (a draft, under embargo, or
+    inside one: ``public_filter()`` of the model); reverse relations use it too."""
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return super().get_queryset().filter(internal=False)
+        return super().get_queryset().filter(Q(internal=False) & self.model.public_filter())
+
+
+def _public_component_q(prefix: str) -> Q:
+    return (
+        Q(**{f"{prefix}internal": False, f"{prefix}withdrawn": False})
+        & public_q(prefix)
+        & released_q(f"{prefix}release_date")
+        & Q(**{f"{prefix}collection__internal": False})
+        & public_q(f"{prefix}collection__")
+    )
+
+
+def _part_of_public_q() -> Q:
+    """Names and digital objects: of a public collection, and of a public component
+    when they belong to one."""
+    return (
+        Q(collection__internal=False)
+        & public_q("collection__")
+        & (Q(component__isnull=True) | _public_component_q("component__"))
+    )
 
 
 class Described(models.Model):
@@ -80,7 +107,7 @@ class Described(models.Model):
         return self.notes_of("userestrict")
 
 
-class Collection(Described):
+class Collection(Described, Publishable):
     identifier = models.CharField(
         max_length=200, unique=True, help_text="The collection's id in URLs."
     )
@@ -108,6 +135,22 @@ class Collection(Described):
     def get_absolute_url(self) -> str:
         return reverse("findingaids:collection", args=[self.identifier])
 
+    @classmethod
+    def public_filter(cls) -> Q:
+        return public_q()
+
+    @property
+    def is_public(self) -> bool:
+        return not self.internal and super().is_public
+
+    @property
+    def public_component_count(self) -> int:
+        """Its public components (counted by the query when it asked, see views)."""
+        counted = getattr(self, "public_components", None)
+        if counted is None:
+            counted = Component.objects.filter(collection=self).count()
+        return int(counted)
+
     @property
     def creators(self) -> models.QuerySet[AccessTerm]:
         return self.terms.filter(component__isnull=True, relation=AccessTerm.CREATOR)
@@ -127,7 +170,7 @@ class FindingAidSource(models.Model):
         return f"{self.filename} ({self.sha256[:12]})"
 
 
-class Component(Described):
+class Component(Described, Publishable):
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="components")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
@@ -142,6 +185,18 @@ class Component(Described):
     containers = models.JSONField(default=list, blank=True)
     container_summary = models.CharField(max_length=500, blank=True)
     has_digital_object = models.BooleanField(default=False)
+    withdrawn = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="It, or a component that contains it, is a draft.",
+    )
+    release_date = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest embargo of it and of the components that contain it.",
+    )
 
     objects = PublicManager()
     all_objects = models.Manager()  # noqa: DJ012 - a manager, not a field
@@ -161,13 +216,36 @@ class Component(Described):
     def get_absolute_url(self) -> str:
         return reverse("findingaids:component", args=[self.collection.identifier, self.ref])
 
+    @classmethod
+    def public_filter(cls) -> Q:
+        return _public_component_q("")
+
+    @property
+    def is_public(self) -> bool:
+        """Public itself, inside public components, in a public collection."""
+        return (
+            not self.internal
+            and not self.withdrawn
+            and (self.release_date is None or self.release_date <= today())
+            and self.collection.is_public
+        )
+
+    @property
+    def available_from(self) -> datetime.date | None:
+        """The day its embargoes (its own, its ancestors', its collection's) end."""
+        dates = [d for d in (self.release_date, self.collection.embargo_until) if d]
+        return max(dates) if dates else None
+
     @property
     def is_leaf(self) -> bool:
-        return self.subtree_end == self.sequence
+        return self.descendant_count == 0
 
     @property
     def descendant_count(self) -> int:
-        return self.subtree_end - self.sequence
+        """Its descendants: the public ones when the query counted them (the contents
+        lists do), else all of them."""
+        counted = getattr(self, "public_descendants", None)
+        return int(counted) if counted is not None else self.subtree_end - self.sequence
 
     def ancestor_sequences(self) -> list[int]:
         return [int(s) for s in self.ancestry.split(".") if s]
@@ -211,6 +289,10 @@ class DigitalObject(models.Model):
     def __str__(self) -> str:
         return self.title or self.href
 
+    @classmethod
+    def public_filter(cls) -> Q:
+        return _part_of_public_q()
+
 
 class AccessTerm(models.Model):
     """A name or subject attached to a collection or component."""
@@ -253,6 +335,10 @@ class AccessTerm(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @classmethod
+    def public_filter(cls) -> Q:
+        return _part_of_public_q()
 
 
 class InternalNote(models.Model):

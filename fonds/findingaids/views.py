@@ -7,7 +7,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -34,6 +35,29 @@ COLLECTION_SORTS = {
     "-date": ["-begin_year", "title"],
     "identifier": ["unitid", "identifier"],
 }
+
+
+def _count(rows: QuerySet[Component]) -> Coalesce:
+    """How many of ``rows`` (correlated to the outer query) there are, as a subquery."""
+    counted = rows.order_by().values("collection").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def with_public_counts(collections: QuerySet[Collection]) -> QuerySet[Collection]:
+    """Collections with ``public_components``: what a list may say they hold."""
+    return collections.annotate(
+        public_components=_count(Component.objects.filter(collection=OuterRef("pk")))
+    )
+
+
+def with_public_descendants(components: QuerySet[Component]) -> QuerySet[Component]:
+    """Components with ``public_descendants``: hidden ones are neither shown nor counted."""
+    inside = Component.objects.filter(
+        collection_id=OuterRef("collection_id"),
+        sequence__gt=OuterRef("sequence"),
+        sequence__lte=OuterRef("subtree_end"),
+    )
+    return components.annotate(public_descendants=_count(inside))
 
 
 def _year(value: str | None) -> int | None:
@@ -67,7 +91,7 @@ def collection_list(request: HttpRequest) -> HttpResponse:
         collections = collections.filter(
             terms__relation=AccessTerm.CREATOR, terms__component__isnull=True, terms__text=creator
         ).distinct()
-    collections = collections.order_by(*COLLECTION_SORTS[sort])
+    collections = with_public_counts(collections.order_by(*COLLECTION_SORTS[sort]))
     page = Paginator(collections, COLLECTIONS_PER_PAGE).get_page(request.GET.get("page"))
     creators = (
         AccessTerm.objects.filter(relation=AccessTerm.CREATOR, component__isnull=True)
@@ -93,9 +117,9 @@ def collection_list(request: HttpRequest) -> HttpResponse:
 
 
 def _children(request: HttpRequest, queryset: QuerySet[Component]) -> Any:
-    return Paginator(queryset.only(*LIST_FIELDS), CHILDREN_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    return Paginator(
+        with_public_descendants(queryset.only(*LIST_FIELDS)), CHILDREN_PER_PAGE
+    ).get_page(request.GET.get("page"))
 
 
 def _public_collection(identifier: str) -> Collection:

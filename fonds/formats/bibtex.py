@@ -9,6 +9,7 @@ maps them (its test pair is in the shared corpus), except where a comment says w
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -37,6 +38,10 @@ from .csl import (
     parse_iso_date,
 )
 from .errors import FormatError
+
+# bibtexparser logs each block it cannot parse; read_bibtex reports the same problem
+# as one FormatError line, so its own log lines would only repeat it less clearly.
+logging.getLogger("bibtexparser.splitter").setLevel(logging.CRITICAL)
 
 
 def _pairs(text: str) -> dict[str, str]:
@@ -174,10 +179,13 @@ def read_bibtex(text: str | bytes, path: str) -> list[Item]:
     strings = dict(MONTH_MACROS)
     entries: list[_Entry] = []
     for block in library.blocks:
-        if isinstance(block, model.String):
-            strings[block.key.lower()] = _evaluate(str(block.value), strings)
-        elif isinstance(block, model.Entry):
-            entries.append(_evaluated(block, strings, path))
+        try:
+            if isinstance(block, model.String):
+                strings[block.key.lower()] = _evaluate(str(block.value), strings)
+            elif isinstance(block, model.Entry):
+                entries.append(_evaluated(block, strings, path))
+        except _TooLong as error:
+            raise FormatError(path, str(error), (block.start_line or 0) + 1, 1) from None
     by_key = {entry.key.lower(): entry for entry in entries}
     for entry in entries:
         parent = by_key.get((entry.raw("crossref") or "").lower())
@@ -251,6 +259,14 @@ def _column(source: str, line: int, needle: str) -> int | None:
     return index + 1 if index >= 0 else None
 
 
+# @string macros that use macros multiply ("billion laughs"); a value is bounded.
+MAX_VALUE_CHARS = 1_000_000
+
+
+class _TooLong(ValueError):
+    pass
+
+
 def _evaluate(value: str, strings: Mapping[str, str]) -> str:
     """A field value: {...} and "..." lose their delimiters, macros expand, # joins."""
     pieces, depth, quoted, start = [], 0, False, 0
@@ -272,6 +288,10 @@ def _evaluate(value: str, strings: Mapping[str, str]) -> str:
             out.append(piece[1:-1])
         else:
             out.append(strings.get(piece.lower(), piece))
+    if sum(len(piece) for piece in out) > MAX_VALUE_CHARS:
+        raise _TooLong(
+            f"@string macros expand to more than {MAX_VALUE_CHARS:,} characters; refused"
+        )
     return "".join(out)
 
 

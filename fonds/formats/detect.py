@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from lxml import etree
 
@@ -117,7 +118,8 @@ def _detect_xml(path: Path, head: bytes) -> Detected:
                 parser.feed(chunk) if chunk else parser.close()
             except etree.XMLSyntaxError as error:
                 failure = error
-            for _event, el in parser.read_events():
+            for _event, item in parser.read_events():
+                el = cast(Any, item)
                 if not isinstance(el.tag, str):
                     continue
                 if not root:

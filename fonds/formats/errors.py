@@ -29,7 +29,8 @@ class FormatError(Exception):
 
     def line_report(self) -> str:
         """One line in the compilers' style: ``file:line:column: error: cause``."""
-        return f"{self.where}: error: {self.cause}"
+        cause = " ".join(self.cause.split())  # a library's message may span lines
+        return f"{self.where}: error: {cause}"
 
 
 def column_of(path: str, line: int | None, needle: str) -> int | None:

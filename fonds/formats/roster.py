@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,8 +124,25 @@ def _check(record: AgentRecord, path: str, line: int | None) -> AgentRecord:
     return record
 
 
+class _WrongType(ValueError):
+    """A YAML value of the wrong shape (a list where text belongs, say)."""
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        raise _WrongType(f"text expected, not a {'list' if isinstance(value, list) else 'mapping'}")
+    return value
+
+
 def _text(value: Any) -> str:
-    return nfc(str(value).strip()) if value is not None else ""
+    return nfc(str(_scalar(value)).strip()) if value is not None else ""
+
+
+def _items(item: dict[str, Any], key: str) -> list[Any]:
+    value = item.get(key) or []
+    if not isinstance(value, list):
+        raise _WrongType(f"{key!r} must be a list")
+    return value
 
 
 def _from_mapping(item: dict[str, Any]) -> AgentRecord:
@@ -137,7 +155,7 @@ def _from_mapping(item: dict[str, Any]) -> AgentRecord:
             transliteration=_text(n.get("transliteration")),
             dates=_text(n.get("dates")),
         )
-        for n in item.get("names") or []
+        for n in _items(item, "names")
         if isinstance(n, dict) and n.get("name")
     ]
     relations = [
@@ -148,12 +166,12 @@ def _from_mapping(item: dict[str, Any]) -> AgentRecord:
             dates=_text(r.get("dates") or r.get("date")),
             note=_text(r.get("note")),
         )
-        for r in item.get("relations") or []
+        for r in _items(item, "relations")
         if isinstance(r, dict)
     ]
     places = [
         {k: _text(v) for k, v in p.items()} if isinstance(p, dict) else {"name": _text(p)}
-        for p in item.get("places") or []
+        for p in _items(item, "places")
     ]
     name = _text(item.get("name"))
     return AgentRecord(
@@ -166,15 +184,51 @@ def _from_mapping(item: dict[str, Any]) -> AgentRecord:
         places=places,
         names=names,
         summary=_text(item.get("summary")),
-        history=str(item.get("history") or "").strip(),
+        history=str(_scalar(item.get("history")) or "").strip(),
         relations=relations,
-        sources=[_text(s) for s in item.get("sources") or []],
+        sources=[_text(s) for s in _items(item, "sources")],
     )
+
+
+# Aliases may repeat a node, and nested aliases multiply ("billion laughs"): a roster
+# whose nodes, counted through every alias, pass this number is refused unread.
+MAX_YAML_NODES = 1_000_000
+
+
+def _expanded_nodes(node: yaml.Node, path: str, memo: dict[int, int]) -> int:
+    """How many nodes ``node`` stands for once every alias is followed (memoized)."""
+    if id(node) in memo:
+        return memo[id(node)]
+    memo[id(node)] = 1  # a node that contains itself counts once
+    count = 1
+    if isinstance(node, yaml.SequenceNode):
+        count += sum(_expanded_nodes(child, path, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        count += sum(
+            _expanded_nodes(k, path, memo) + _expanded_nodes(v, path, memo) for k, v in node.value
+        )
+    if count > MAX_YAML_NODES:
+        line = node.start_mark.line + 1
+        raise FormatError(
+            path,
+            f"YAML aliases expand to more than {MAX_YAML_NODES:,} values; refused",
+            line,
+            node.start_mark.column + 1,
+        )
+    memo[id(node)] = count
+    return count
 
 
 def read_roster_yaml(text: str, path: str) -> list[AgentRecord]:
     try:
-        document = yaml.compose(text)
+        document = yaml.compose(text, Loader=yaml.SafeLoader)
+        if document is not None:
+            _expanded_nodes(document, path, {})
+        data = yaml.safe_load(text)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        from .timeline import yaml_character_error
+
+        raise yaml_character_error(path, text, error) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise FormatError(
@@ -183,7 +237,8 @@ def read_roster_yaml(text: str, path: str) -> list[AgentRecord]:
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
         ) from None
-    data = yaml.safe_load(text)
+    except RecursionError:
+        raise FormatError(path, "not valid YAML: nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("agents"), list):
         raise FormatError(path, "a roster file has a top-level 'agents' list", 1, 1)
     lines: list[int | None] = []
@@ -196,7 +251,11 @@ def read_roster_yaml(text: str, path: str) -> list[AgentRecord]:
         line = lines[index] if index < len(lines) else None
         if not isinstance(item, dict):
             raise FormatError(path, f"agent {index + 1} is not a mapping", line, 1)
-        record = _check(_from_mapping(item), path, line)
+        try:
+            mapped = _from_mapping(item)
+        except _WrongType as error:
+            raise FormatError(path, f"agent {index + 1}: {error}", line, 1) from None
+        record = _check(mapped, path, line)
         record.sourceline = line
         records.append(record)
     _unique(records, path)
@@ -220,13 +279,25 @@ def _unique(records: list[AgentRecord], path: str) -> None:
 _NAME_CELL = re.compile(r"^(?P<name>.*?)\s*(?:\[(?P<meta>[^\]]*)\])?$")
 
 
+def _csv_rows(reader: csv.DictReader[str], path: str) -> Iterator[dict[str, Any]]:
+    try:
+        yield from reader
+    except csv.Error as error:  # a field over the csv module's limit, say
+        # the record that failed starts after the last line read whole
+        raise FormatError(path, f"not valid CSV: {error}", reader.line_num + 1) from None
+
+
 def read_roster_csv(text: str, path: str) -> list[AgentRecord]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = {"name"} - set(reader.fieldnames or [])
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        raise FormatError(path, f"not valid CSV: {error}", 1) from None
+    missing = {"name"} - set(fieldnames or [])
     if missing:
         raise FormatError(path, "a roster CSV needs a header with at least a name column", 1, 1)
     records = []
-    for row in reader:
+    for row in _csv_rows(reader, path):
         line = reader.line_num
         names = []
         for cell in _split(row.get("names")):

@@ -313,6 +313,16 @@ def _finish(events: list[EventRecord], path: str) -> list[EventRecord]:
 _NULL = "tag:yaml.org,2002:null"
 
 
+def yaml_character_error(path: str, text: str, error: yaml.reader.ReaderError) -> FormatError:
+    """PyYAML's unacceptable character, located by line and column."""
+    at = min(error.position, len(text))
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    character = error.character if isinstance(error.character, int) else ord(error.character)
+    cause = f"not valid YAML: the character U+{character:04X} is not allowed"
+    return FormatError(path, cause, line, column)
+
+
 def read_events_yaml(text: str | bytes, path: str) -> list[EventRecord]:
     """The events of a timeline YAML file, in file order."""
     text = decode(text, path)
@@ -323,6 +333,8 @@ def read_events_yaml(text: str | bytes, path: str) -> list[EventRecord]:
         cause = " ".join(p for p in (error.context, error.problem) if p)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise FormatError(path, f"not valid YAML: {cause}", line, column) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        raise yaml_character_error(path, text, error) from None
     except yaml.YAMLError as error:
         raise FormatError(path, f"not valid YAML: {error}") from None
     except RecursionError:

@@ -58,8 +58,24 @@ def decode_head(head: bytes) -> str:
     return head.decode("latin-1")
 
 
+_DECLARED_WIDE = re.compile(
+    rb"<\?xml[^>]*?\sencoding\s*=\s*[\"'](utf-?16|utf-?32|ucs-?2|ucs-?4)[^\"']*[\"']", re.I
+)
+
+
 def check_prolog(path: str, head: bytes) -> None:
-    """Refuse a document whose DOCTYPE internal subset declares entities."""
+    """Refuse a document whose DOCTYPE internal subset declares entities, or whose
+    declaration names a 16- or 32-bit encoding that its 8-bit bytes contradict."""
+    wide = _DECLARED_WIDE.match(head)
+    if wide:
+        raise FormatError(
+            path,
+            f"the XML declaration says {wide.group(1).decode().upper()}, but the file is "
+            "written in an 8-bit encoding (UTF-8?) with no byte order mark; "
+            "correct the declaration",
+            1,
+            wide.start(1) + 1,
+        )
     text = decode_head(head)
     start = 0
     while (skipped := _PROLOG_SKIP.match(text, start)) is not None:
@@ -103,6 +119,7 @@ def syntax_error(path: str, error: etree.XMLSyntaxError, log: Any = None) -> For
         line, column, message = fatal[0].line, fatal[0].column, fatal[0].message
     message = re.sub(r"\s*\(.*?, line \d+\)$", "", message)
     message = re.sub(r", line \d+, column \d+$", "", message)
+    message = " ".join(message.split())  # libxml2 ends some messages with a newline
     return FormatError(path, f"not well-formed XML: {message}", line or None, column or None)
 
 

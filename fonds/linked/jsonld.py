@@ -357,7 +357,7 @@ def _relations(agent: Agent) -> dict[str, list[JSON]]:
     found: dict[str, list[JSON]] = {}
 
     def add(prop: str | None, other: Agent | None) -> None:
-        if prop is None or other is None or not other.published:
+        if prop is None or other is None or not other.is_public:
             return
         if prop in ORGANIZATION_ONLY and agent.kind == Agent.PERSON:
             return
@@ -472,7 +472,7 @@ def event(event: Event) -> JSON:
             "startDate": dates.start,
             "endDate": dates.end,
             "location": {"@type": "Place", "name": event.place} if event.place else None,
-            "about": [_agent_ref(a) for a in event.agents.filter(published=True)],
+            "about": [_agent_ref(a) for a in event.agents.public()],
             "recordedIn": records,
         }
     )
@@ -556,10 +556,10 @@ def work(work: Work) -> JSON:
             "isPartOf": part_of,
             "pagination": str(csl.get("page", "")),
             "inLanguage": str(csl.get("language", "")),
-            "about": [_agent_ref(a) for a in work.agents.filter(published=True)]
+            "about": [_agent_ref(a) for a in work.agents.public()]
             + [
                 {"@type": "Event", "@id": iris.event_iri(e.identifier), "name": e.title}
-                for e in work.events.filter(published=True)
+                for e in work.events.public()
             ],
             "sameAs": same_as,
         }

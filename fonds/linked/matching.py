@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fonds.authorities.models import NameMatch
+from fonds.authorities.models import Agent, NameMatch
 
 NAME_KINDS = frozenset({"persname", "corpname", "famname", "name"})
 ACCEPTED = (NameMatch.CONFIRMED, NameMatch.AUTO)
@@ -30,9 +30,9 @@ def matched_agents(
 
     ``names`` limits the look-up to those names (a page); None reads every accepted
     match (an export), one row per distinct name."""
-    matches = NameMatch.objects.filter(status__in=ACCEPTED, agent__published=True).exclude(
-        kind="text"
-    )
+    matches = NameMatch.objects.filter(
+        status__in=ACCEPTED, agent__in=Agent.objects.public()
+    ).exclude(kind="text")
     if names is not None:
         wanted = {(text, kind) for text, kind in names if kind in NAME_KINDS}
         if not wanted:

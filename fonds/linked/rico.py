@@ -271,7 +271,7 @@ class Builder:
         """Component ref ("" for the collection) -> roster records named in its text."""
         found: dict[str, list[str]] = defaultdict(list)
         for ref, identifier in Appearance.objects.filter(
-            collection=collection, role=Appearance.TEXT, agent__published=True
+            collection=collection, role=Appearance.TEXT, agent__in=Agent.objects.public()
         ).values_list("component_ref", "agent__identifier"):
             found[ref].append(identifier)
         return found
@@ -328,7 +328,7 @@ class Builder:
     def agents(self) -> Iterator[Graph]:
         same_as = self._same_as()
         types = dict(Agent.ORGANIZATION_TYPES)
-        agents = Agent.objects.filter(published=True).order_by("identifier")
+        agents = Agent.objects.public().order_by("identifier")
         after = ""
         while True:
             chunk = list(
@@ -406,12 +406,12 @@ class Builder:
         g = self.graph()
         labels = dict(AgentRelation.TYPES)
         for relation in (
-            AgentRelation.objects.filter(source__published=True)
+            AgentRelation.objects.filter(source__in=Agent.objects.public())
             .select_related("source", "target")
             .order_by("pk")
         ):
             target = relation.target
-            if target is not None and not target.published:
+            if target is not None and not target.is_public:
                 continue
             a = URIRef(iris.agent_iri(relation.source.identifier))
             if target is not None:
@@ -456,7 +456,7 @@ class Builder:
     # -- the timeline
 
     def events(self) -> Iterator[Graph]:
-        events = Event.objects.filter(published=True).order_by("identifier")
+        events = Event.objects.public().order_by("identifier")
         after = ""
         while True:
             chunk = list(
@@ -510,7 +510,7 @@ class Builder:
             g.add((place, RICO.name, Literal(event.place, lang=language)))
             g.add((node, RICO.isAssociatedWithPlace, place))
         for agent in event.agents.all():
-            if agent.published:
+            if agent.is_public:
                 other = URIRef(iris.agent_iri(agent.identifier))
                 g.add((node, RICO.hasOrHadParticipant, other))
                 g.add((other, RICO.isOrWasParticipantIn, node))

@@ -29,6 +29,7 @@ from django.urls import reverse
 from fonds.authorities.models import Agent
 from fonds.bibliography.models import Work
 from fonds.findingaids.models import Collection, Component
+from fonds.guides.models import Guide
 from fonds.pages.models import Page
 from fonds.timeline.models import Event
 
@@ -82,17 +83,20 @@ def page_iri(name: str) -> str:
 
 def _section_count(section: str) -> tuple[int, datetime.datetime | None]:
     if section == "pages":
-        pages = Page.objects.filter(published=True)
-        return len(_fixed_pages()) + pages.count(), pages.aggregate(m=Max("updated_at"))["m"]
+        pages = Page.objects.public()
+        guides = Guide.objects.filter(published=True).count()  # research guides
+        return len(_fixed_pages()) + pages.count() + guides, pages.aggregate(m=Max("updated_at"))[
+            "m"
+        ]
     if section == "collections":
         found = Collection.objects.aggregate(n=Count("id"), m=Max("updated_at"))
         return int(found["n"]), found["m"]
     if section == "roster":
-        found = Agent.objects.filter(published=True).aggregate(n=Count("id"), m=Max("updated_at"))
+        found = Agent.objects.public().aggregate(n=Count("id"), m=Max("updated_at"))
         return int(found["n"]), found["m"]
     if section == "timeline":
-        return Event.objects.filter(published=True).count(), None
-    return Work.objects.filter(published=True).count(), None
+        return Event.objects.public().count(), None
+    return Work.objects.public().count(), None
 
 
 def _fixed_pages() -> list[str]:
@@ -102,6 +106,7 @@ def _fixed_pages() -> list[str]:
         reverse("authorities:roster"),
         reverse("timeline:timeline"),
         reverse("bibliography:bibliography"),
+        reverse("guides:guides"),
         reverse("pages:contact"),
     ]
 
@@ -113,7 +118,10 @@ def _section_entries(section: str, number: int) -> Iterator[Entry]:
         fixed = [Entry(iris.absolute(p)) for p in _fixed_pages()]
         written = [
             Entry(iris.absolute(p.get_absolute_url()), p.updated_at)
-            for p in Page.objects.filter(published=True).order_by("position", "slug")
+            for p in Page.objects.public().order_by("position", "slug")
+        ] + [
+            Entry(iris.absolute(g.get_absolute_url()), g.updated_at)
+            for g in Guide.objects.filter(published=True).order_by("position", "slug")
         ]
         yield from (fixed + written)[start:stop]
     elif section == "collections":
@@ -125,7 +133,7 @@ def _section_entries(section: str, number: int) -> Iterator[Entry]:
             yield Entry(iris.collection_iri(identifier), updated)
     elif section == "roster":
         for identifier, updated in (
-            Agent.objects.filter(published=True)
+            Agent.objects.public()
             .order_by("identifier")
             .values_list("identifier", "updated_at")[start:stop]
             .iterator(chunk_size=CHUNK)
@@ -133,7 +141,7 @@ def _section_entries(section: str, number: int) -> Iterator[Entry]:
             yield Entry(iris.agent_iri(identifier), updated)
     elif section == "timeline":
         for identifier in (
-            Event.objects.filter(published=True)
+            Event.objects.public()
             .order_by("identifier")
             .values_list("identifier", flat=True)[start:stop]
             .iterator(chunk_size=CHUNK)
@@ -141,7 +149,7 @@ def _section_entries(section: str, number: int) -> Iterator[Entry]:
             yield Entry(iris.event_iri(identifier))
     else:
         for identifier in (
-            Work.objects.filter(published=True)
+            Work.objects.public()
             .order_by("identifier")
             .values_list("identifier", flat=True)[start:stop]
             .iterator(chunk_size=CHUNK)

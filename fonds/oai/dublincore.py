@@ -177,6 +177,7 @@ def _collection_dates(collection: Any) -> Iterator[DCValue]:
 
 def agent_values(agent: Any) -> Iterator[DCValue]:
     from fonds.authorities.models import Appearance
+    from fonds.findingaids.models import Collection
 
     yield DCValue("title", agent.authorized_name)
     for name in agent.names.all():
@@ -192,13 +193,15 @@ def agent_values(agent: Any) -> Iterator[DCValue]:
         if isinstance(place, Mapping) and place.get("name"):
             yield DCValue("coverage", str(place["name"]))
     for relation in agent.relations_out.all():
-        if relation.target is not None and relation.target.published:
+        if relation.target is not None and relation.target.is_public:
             yield DCValue("relation", absolute(relation.target.get_absolute_url()))
     for relation in agent.relations_in.all():
-        if relation.source.published:
+        if relation.source.is_public:
             yield DCValue("relation", absolute(relation.source.get_absolute_url()))
     created = (
-        Appearance.objects.filter(agent=agent, role=Appearance.CREATOR, collection__internal=False)
+        Appearance.objects.filter(
+            agent=agent, role=Appearance.CREATOR, collection__in=Collection.objects.all()
+        )
         .select_related("collection")
         .order_by("collection__identifier")
     )
@@ -224,7 +227,7 @@ def event_values(event: Any) -> Iterator[DCValue]:
     if event.language:
         yield DCValue("language", event.language)
     for agent in event.agents.all():
-        if agent.published:
+        if agent.is_public:
             yield DCValue("subject", agent.authorized_name)
             yield DCValue("relation", absolute(agent.get_absolute_url()))
     for collection in event.collections.all():
@@ -300,10 +303,10 @@ def work_values(work: Any) -> Iterator[DCValue]:
         yield DCValue("publisher", _csl_text(item, "publisher"))
     yield from _container(item)
     for agent in work.agents.all():
-        if agent.published:
+        if agent.is_public:
             yield DCValue("relation", absolute(agent.get_absolute_url()))
     for event in work.events.all():
-        if event.published:
+        if event.is_public:
             yield DCValue("relation", absolute(event.get_absolute_url()))
 
 

@@ -2,6 +2,10 @@
 
 Items are every public collection, every published roster record, every published
 event and work, identified as ``oai:{OAI_REPOSITORY_IDENTIFIER}:{type}/{identifier}``.
+A record taken back (a draft again, or under embargo) stays an item, as a deleted
+record: its header alone, with ``status="deleted"``, until it is public again
+(``deletedRecord`` is "transient": a record deleted from the database, or marked
+internal, is not remembered). See docs/publishing.md.
 Lists run through the record types in a fixed order (collections, roster records,
 events, works), each ordered by identifier: a page ends at a (type, identifier)
 key from which the next page goes on (see :mod:`fonds.oai.tokens`).
@@ -11,6 +15,10 @@ keep no time of change; they share one stable datestamp, the earliest ``updated_
 of any collection or roster record (the time the archive was first loaded), or
 1970-01-01T00:00:00Z when there is none. It only moves forward (when that record
 changes or goes), so a harvester that harvests from a date never misses them.
+A record published or taken back since has that time (``publication_changed_at``)
+when it is later; one whose embargo ended (or, for a collection, one of whose
+components' embargo ended) has the start of that day, when it is later: a harvester
+that harvests from a date sees it come.
 
 Sets: ``collection`` (every collection), ``collection:{identifier}`` (that
 collection's record), ``agent``, ``event`` and ``work`` (by record type).
@@ -24,11 +32,13 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from django.conf import settings
-from django.db.models import Min, QuerySet
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from fonds.authorities.models import Agent
 from fonds.bibliography.models import Work
-from fonds.findingaids.models import AccessTerm, Collection
+from fonds.findingaids.models import AccessTerm, Collection, Component
+from fonds.publishing.models import today
 from fonds.timeline.models import Event
 
 from .metadata import MetadataFormat
@@ -70,11 +80,32 @@ def public_rows(kind: str) -> QuerySet[Any]:
     if kind == "collection":
         rows = Collection.objects.all()
     elif kind == "agent":
-        rows = Agent.objects.filter(published=True)
+        rows = Agent.objects.public()
     elif kind == "event":
-        rows = Event.objects.filter(published=True)
+        rows = Event.objects.public()
     else:
-        rows = Work.objects.filter(published=True)
+        rows = Work.objects.public()
+    return rows.order_by("identifier")
+
+
+def known_rows(kind: str) -> QuerySet[Any]:
+    """The items of a record type: the public rows, and those taken back (not internal),
+    in identifier order; a collection knows when its components' embargoes ended."""
+    rows: QuerySet[Any]
+    if kind == "collection":
+        released = Component.all_objects.filter(
+            collection=OuterRef("pk"),
+            internal=False,
+            published=True,
+            withdrawn=False,
+            release_date__lte=today(),
+        ).order_by("-release_date")
+        rows = Collection.all_objects.filter(internal=False).annotate(
+            components_released=Subquery(released.values("release_date")[:1])
+        )
+    else:
+        model: Any = {"agent": Agent, "event": Event, "work": Work}[kind]
+        rows = model.objects.all()
     return rows.order_by("identifier")
 
 
@@ -113,9 +144,12 @@ class Stamps:
         return self._shared
 
     def of(self, kind: str, record: Any) -> datetime.datetime:
-        if kind in ("collection", "agent"):
-            return to_second(record.updated_at)
-        return self.shared
+        stamp = to_second(record.updated_at) if kind in ("collection", "agent") else self.shared
+        if record.publication_changed_at is not None:
+            stamp = max(stamp, to_second(record.publication_changed_at))
+        for day in _release_days(record):
+            stamp = max(stamp, start_of(day))
+        return stamp
 
     @property
     def earliest(self) -> datetime.datetime:
@@ -123,11 +157,65 @@ class Stamps:
         return self.shared
 
 
+def start_of(day: datetime.date) -> datetime.datetime:
+    """The first second of a day in the archive's time zone, in UTC."""
+    start = datetime.datetime.combine(day, datetime.time.min)
+    return timezone.make_aware(start).astimezone(datetime.UTC)
+
+
+def first_day_from(moment: datetime.datetime) -> datetime.date:
+    """The first day whose start is at ``moment`` or later."""
+    local = timezone.localtime(moment)
+    day = local.date()
+    return day if local.time() == datetime.time.min else day + datetime.timedelta(days=1)
+
+
+def _release_days(record: Any) -> list[datetime.date]:
+    """The days (now past) an embargo of the record, or in it, ended."""
+    now = today()
+    days = [record.embargo_until, getattr(record, "components_released", None)]
+    return [d for d in days if d is not None and d <= now]
+
+
+def _window_q(kind: str, window: Window) -> Q:
+    """The rows whose datestamp (:meth:`Stamps.of`) falls in ``window``, but for the
+    shared datestamp of events and works (the caller weighs that)."""
+    now = today()
+    with_base = kind in ("collection", "agent")  # the row's own updated_at counts
+    dated = ["embargo_until"] + (["components_released"] if kind == "collection" else [])
+    query = Q()
+    if window.start is not None:
+        first = first_day_from(window.start)
+        later = Q(publication_changed_at__gte=window.start)
+        if with_base:
+            later |= Q(updated_at__gte=window.start)
+        for name in dated:
+            later |= Q(**{f"{name}__gte": first, f"{name}__lte": now})
+        query &= later
+    if window.end is not None:
+        last = first_day_from(window.end)
+        query &= Q(publication_changed_at__isnull=True) | Q(publication_changed_at__lt=window.end)
+        if with_base:
+            query &= Q(updated_at__lt=window.end)
+        for name in dated:
+            query &= (
+                Q(**{f"{name}__isnull": True})
+                | Q(**{f"{name}__gt": now})
+                | Q(**{f"{name}__lt": last})
+            )
+    return query
+
+
 @dataclass(frozen=True)
 class Item:
     kind: str
     record: Any
     datestamp: datetime.datetime
+
+    @property
+    def deleted(self) -> bool:
+        """Taken back from the public: shown as a deleted record, its header alone."""
+        return not self.record.is_public
 
     @property
     def identifier(self) -> str:
@@ -149,7 +237,7 @@ def find(value: str, stamps: Stamps) -> Item | None:
     if parsed is None:
         return None
     kind, identifier = parsed
-    record = with_details(kind, public_rows(kind)).filter(identifier=identifier).first()
+    record = with_details(kind, known_rows(kind)).filter(identifier=identifier).first()
     return Item(kind, record, stamps.of(kind, record)) if record is not None else None
 
 
@@ -166,19 +254,21 @@ class Selection:
         return [k for k in KINDS if k in self.format.kinds and wanted in (None, k)]
 
     def rows(self, kind: str, stamps: Stamps) -> QuerySet[Any]:
-        rows = self.format.restrict(kind, public_rows(kind))
+        rows = self.format.restrict(kind, known_rows(kind))
         if self.set_spec and ":" in self.set_spec:
             group, _, identifier = self.set_spec.partition(":")
             if kind != "collection" or group != "collection" or ":" in identifier:
                 return rows.none()
             rows = rows.filter(identifier=identifier)
         if kind in ("collection", "agent"):
-            if self.window.start is not None:
-                rows = rows.filter(updated_at__gte=self.window.start)
-            if self.window.end is not None:
-                rows = rows.filter(updated_at__lt=self.window.end)
-        elif not self.window.holds(stamps.shared):
+            rows = rows.filter(_window_q(kind, self.window))
+        elif self.window.end is not None and stamps.shared >= self.window.end:
             rows = rows.none()
+        elif self.window.start is None or stamps.shared < self.window.start:
+            # the shared datestamp is before the window: records changed since are in
+            rows = rows.filter(_window_q(kind, self.window))
+        elif self.window.end is not None:
+            rows = rows.filter(_window_q(kind, Window(None, self.window.end)))
         return rows
 
     def count(self, stamps: Stamps) -> int:
@@ -221,7 +311,8 @@ def known_set(spec: str) -> bool:
     if spec in SET_NAMES:
         return True
     group, _, identifier = spec.partition(":")
-    return group == "collection" and Collection.objects.filter(identifier=identifier).exists()
+    # a collection taken back keeps its set: a harvest of it learns it was deleted
+    return group == "collection" and known_rows("collection").filter(identifier=identifier).exists()
 
 
 def sets_after(after: tuple[str, str] | None, limit: int) -> list[SetEntry]:

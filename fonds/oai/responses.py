@@ -65,6 +65,8 @@ def errors(root: etree._Element, problems: Iterable[OAIError]) -> None:
 
 def header(parent: etree._Element, item: Item) -> etree._Element:
     element = sub(parent, "header")
+    if item.deleted:
+        element.set("status", "deleted")
     sub(element, "identifier", item.identifier)
     sub(element, "datestamp", datestamp(item.datestamp))
     for spec in item.sets:
@@ -72,10 +74,12 @@ def header(parent: etree._Element, item: Item) -> etree._Element:
     return element
 
 
-def record(parent: etree._Element, item: Item, metadata: etree._Element) -> etree._Element:
+def record(parent: etree._Element, item: Item, metadata: etree._Element | None) -> etree._Element:
+    """A record; a deleted one (``metadata`` None) is its header alone."""
     element = sub(parent, "record")
     header(element, item)
-    sub(element, "metadata").append(metadata)
+    if metadata is not None:
+        sub(element, "metadata").append(metadata)
     return element
 
 
@@ -101,7 +105,9 @@ def identify(parent: etree._Element, earliest: datetime.datetime, sample: str) -
     sub(element, "protocolVersion", "2.0")
     sub(element, "adminEmail", str(settings.ADMIN_EMAIL))
     sub(element, "earliestDatestamp", datestamp(earliest))
-    sub(element, "deletedRecord", "no")
+    # records taken back are deleted records until they are public again; records
+    # deleted from the database are not remembered
+    sub(element, "deletedRecord", "transient")
     sub(element, "granularity", "YYYY-MM-DDThh:mm:ssZ")
     repository = str(settings.OAI_REPOSITORY_IDENTIFIER)
     if REPOSITORY_IDENTIFIER.match(repository):

@@ -158,7 +158,8 @@ def get_record(root: etree._Element, request: Request, context: Context) -> None
     chosen = FORMATS.get(prefix)
     if chosen is None or not chosen.has(item.kind, item.record):
         raise OAIError(CANNOT_DISSEMINATE_FORMAT, f"{identifier} is not available as {prefix!r}.")
-    responses.record(responses.sub(root, "GetRecord"), item, chosen.render(item.kind, item.record))
+    metadata = None if item.deleted else chosen.render(item.kind, item.record)
+    responses.record(responses.sub(root, "GetRecord"), item, metadata)
 
 
 VERBS = {
@@ -217,7 +218,8 @@ def _list(root: etree._Element, request: Request, context: Context, full: bool) 
     element = responses.sub(root, "ListRecords" if full else "ListIdentifiers")
     for item in items:
         if full:
-            responses.record(element, item, chosen.render(item.kind, item.record))
+            metadata = None if item.deleted else chosen.render(item.kind, item.record)
+            responses.record(element, item, metadata)
         else:
             responses.header(element, item)
     cursor = resumed.cursor if resumed else 0

@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from fonds.staff.adminbase import RecordAdmin
+
 from .models import BlockedSubmission, Page, ReferenceRequest
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PageAdmin(RecordAdmin):
     list_display = ["title", "slug", "position", "published"]
+    list_filter = ["published"]
+    search_fields = ["title", "slug", "body"]
     prepopulated_fields = {"slug": ["title"]}
 
 

@@ -6,14 +6,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from fonds.publishing.models import Publishable, PublishableQuerySet
 
-class Page(models.Model):
+
+class Page(Publishable):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True, help_text="Markdown.")
     position = models.PositiveIntegerField(default=0)
-    published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "title"]

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    overview = Page.objects.filter(slug="overview", published=True).first()
+    overview = Page.objects.public().filter(slug="overview").first()
     return render(
         request,
         "pages/home.html",
@@ -32,10 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "collection_count": Collection.objects.count(),
             "component_count": Component.objects.count(),
             "recent": Collection.objects.order_by("title")[:12],
-            "pages": Page.objects.filter(published=True),
-            "agent_count": Agent.objects.filter(published=True).count(),
-            "event_count": Event.objects.filter(published=True).count(),
-            "work_count": Work.objects.filter(published=True).count(),
+            "pages": Page.objects.public(),
+            "agent_count": Agent.objects.public().count(),
+            "event_count": Event.objects.public().count(),
+            "work_count": Work.objects.public().count(),
         },
     )
 
@@ -44,7 +44,7 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "pages/page.html",
-        {"page": get_object_or_404(Page, slug=slug, published=True)},
+        {"page": get_object_or_404(Page.objects.public(), slug=slug)},
     )
 
 

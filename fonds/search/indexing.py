@@ -1,6 +1,8 @@
 """Search documents built from the database: one per collection, component, agent,
-event and work. Only public rows are read (the default managers leave internal ones
-out), so nothing internal can reach the index.
+event and work. Only published rows are read, never internal ones, so nothing
+internal or draft can reach the index. Rows under embargo are indexed with the day
+their embargo ends (``available``), and searches leave them out until that day
+(:mod:`fonds.publishing`): an embargo ends without anything having to run.
 
 A component's document carries its ancestors' titles and its collection's identity,
 so a hit on a folder shows where it sits (Collection > Series > Folder) and results
@@ -16,7 +18,8 @@ from typing import Any
 
 from fonds.authorities.models import Agent, AgentName
 from fonds.bibliography.models import Work
-from fonds.findingaids.models import AccessTerm, Collection, Component
+from fonds.findingaids.models import AccessTerm, Collection, Component, DigitalObject
+from fonds.publishing.models import day_number
 from fonds.timeline.models import Event
 
 from .analysis import analyzed
@@ -45,13 +48,12 @@ class Variants:
     def __init__(self) -> None:
         self.by_name: dict[str, list[str]] = {}
         names: dict[int, list[str]] = defaultdict(list)
-        for agent_id, name in AgentName.objects.filter(agent__published=True).values_list(
+        public = Agent.objects.public()
+        for agent_id, name in AgentName.objects.filter(agent__in=public).values_list(
             "agent_id", "name"
         ):
             names[agent_id].append(name)
-        for agent_id, name in Agent.objects.filter(published=True).values_list(
-            "id", "authorized_name"
-        ):
+        for agent_id, name in public.values_list("id", "authorized_name"):
             names[agent_id].append(name)
         for group in names.values():
             for name in group:
@@ -103,14 +105,36 @@ def _collection_ref(collection: Collection) -> dict[str, str]:
     }
 
 
+def indexed_collections() -> Any:
+    """Collections that are or will be public: not internal, not a draft."""
+    return Collection.all_objects.filter(internal=False, published=True)
+
+
+def indexed_components(collection: Collection) -> Any:
+    """Its components that are or will be public (drafts and what they hold left out)."""
+    return Component.all_objects.filter(
+        collection=collection, internal=False, published=True, withdrawn=False
+    )
+
+
 def collection_documents(collection: Collection, variants: Variants) -> Iterator[SearchDocument]:
     owner = f"collection:{collection.identifier}"
-    terms = list(collection.terms.filter(component__isnull=True))
+    terms = list(
+        AccessTerm.all_objects.filter(
+            collection=collection, component__isnull=True, internal=False
+        ).order_by("position")
+    )
+    has_digital = (
+        DigitalObject.all_objects.filter(collection=collection, internal=False)
+        .filter(component__isnull=True)
+        .exists()
+        or indexed_components(collection).filter(has_digital_object=True).exists()
+    )
     facets: dict[str, list[str]] = {
         "type": ["collection"],
         "collection": [collection.identifier],
         "level": [collection.level or "collection"],
-        "digital": ["yes" if collection.digital_objects.exists() else "no"],
+        "digital": ["yes" if has_digital else "no"],
     }
     names = _term_facets(terms, facets)
     begin, end = _span(collection)
@@ -129,6 +153,7 @@ def collection_documents(collection: Collection, variants: Variants) -> Iterator
         end=end,
         boost=BOOST["collection"],
         sort_title=collection.display_title.casefold(),
+        available=day_number(collection.embargo_until),
         data={
             "type": "collection",
             "title": collection.display_title,
@@ -152,17 +177,18 @@ def _component_documents(
     last = 0
     while True:
         chunk = list(
-            Component.objects.filter(collection=collection, sequence__gt=last).order_by("sequence")[
-                :CHUNK
-            ]
+            indexed_components(collection).filter(sequence__gt=last).order_by("sequence")[:CHUNK]
         )
         if not chunk:
             return
         last = chunk[-1].sequence
         terms: dict[int, list[AccessTerm]] = defaultdict(list)
-        for term in AccessTerm.objects.filter(component__in=[c.pk for c in chunk]):
+        for term in AccessTerm.all_objects.filter(
+            component__in=[c.pk for c in chunk], internal=False
+        ).order_by("position"):
             terms[term.component_id or 0].append(term)
         for component in chunk:
+            component.collection = collection  # for available_from, without a query
             url = f"{base_url}{component.ref}/"
             if not component.is_leaf:
                 titles[component.sequence] = {"title": component.display_title, "url": url}
@@ -190,6 +216,7 @@ def _component_documents(
                 end=end,
                 boost=BOOST.get(component.level, 0.0),
                 sort_title=component.display_title.casefold(),
+                available=day_number(component.available_from),
                 data={
                     "type": "component",
                     "title": component.display_title,
@@ -227,6 +254,7 @@ def agent_documents(agent: Agent, variants: Variants) -> Iterator[SearchDocument
         end=agent.end_year if agent.end_year is not None else agent.begin_year,
         boost=BOOST["agent"],
         sort_title=(agent.sort_name or agent.authorized_name).casefold(),
+        available=day_number(agent.embargo_until),
         data={
             "type": agent.kind,
             "title": agent.authorized_name,
@@ -257,6 +285,7 @@ def event_documents(event: Event) -> Iterator[SearchDocument]:
         end=end,
         boost=1.0,
         sort_title=event.title.casefold(),
+        available=day_number(event.embargo_until),
         data={
             "type": "event",
             "title": event.title,
@@ -281,6 +310,7 @@ def work_documents(work: Work) -> Iterator[SearchDocument]:
         end=work.issued_year,
         boost=1.0,
         sort_title=work.title.casefold(),
+        available=day_number(work.embargo_until),
         data={
             "type": "work",
             "title": work.title,
@@ -293,10 +323,10 @@ def work_documents(work: Work) -> Iterator[SearchDocument]:
 
 def documents_of(owner: str, variants: Variants) -> Iterator[SearchDocument]:
     """The documents an owner ("collection:C1752", "agent:x"...) has now: none when it
-    is gone or not public."""
+    is gone, a draft or internal (under embargo, it has them, marked with their day)."""
     kind, _, identifier = owner.partition(":")
     if kind == "collection":
-        collection = Collection.objects.filter(identifier=identifier).first()
+        collection = indexed_collections().filter(identifier=identifier).first()
         if collection is not None:
             yield from collection_documents(collection, variants)
     elif kind == "agent":
@@ -314,7 +344,7 @@ def documents_of(owner: str, variants: Variants) -> Iterator[SearchDocument]:
 
 
 def all_owners() -> Iterator[str]:
-    for identifier in Collection.objects.order_by("pk").values_list("identifier", flat=True):
+    for identifier in indexed_collections().order_by("pk").values_list("identifier", flat=True):
         yield f"collection:{identifier}"
     for model, kind in ((Agent, "agent"), (Event, "event"), (Work, "work")):
         manager: Any = model.objects

@@ -44,6 +44,9 @@ class SearchRecord(models.Model):
     sort_title = models.CharField(max_length=200, blank=True)
     data = models.JSONField(default=dict)
     text = models.TextField(blank=True)
+    available = models.IntegerField(
+        default=0, help_text="Under embargo until this day (20261204); 0: none."
+    )
 
     def __str__(self) -> str:
         return self.key

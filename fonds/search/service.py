@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db import transaction
 
+from fonds.publishing.models import day_number, today
+
 from .analysis import highlight
 from .backends import get_backend
 from .backends.base import FACETS, Criteria, ParsedQuery
@@ -44,7 +46,13 @@ class SearchRequest:
     facets: list[str] = field(default_factory=lambda: list(FACETS))
 
     def criteria(self) -> Criteria:
-        return Criteria(parse(self.text), self.filters, self.date_from, self.date_to)
+        return Criteria(
+            parse(self.text),
+            self.filters,
+            self.date_from,
+            self.date_to,
+            available_on=day_number(today()),
+        )
 
 
 @dataclass
@@ -164,7 +172,9 @@ def enqueue(*owners: str) -> None:
 def enqueue_all_collections() -> None:
     from fonds.findingaids.models import Collection
 
-    enqueue(*(f"collection:{i}" for i in Collection.objects.values_list("identifier", flat=True)))
+    # every collection, the hidden ones too: their documents must go
+    identifiers = Collection.all_objects.values_list("identifier", flat=True)
+    enqueue(*(f"collection:{i}" for i in identifiers))
 
 
 def sync() -> int:
@@ -195,7 +205,10 @@ def reindex() -> int:
     """
     from django.utils import timezone
 
+    from fonds.publishing.service import refresh_all
+
     started = timezone.now()
+    refresh_all()  # components' inherited states, should a bulk update have skipped them
     count = get_backend().rebuild(all_documents())
     IndexTask.objects.filter(queued_at__lte=started).delete()
     return count

@@ -19,7 +19,9 @@ from fonds.authorities.models import Agent
 from fonds.bibliography.models import Work
 from fonds.bibliography.views import STYLES
 from fonds.findingaids.models import Collection, Component
+from fonds.guides.models import Guide
 from fonds.pages.models import Page
+from fonds.publishing.models import day_number, today
 from fonds.search.indexing import Variants, all_owners, documents_of
 from fonds.timeline.models import Event
 
@@ -63,6 +65,7 @@ def fixed_pages() -> list[Target]:
         at(reverse("bibliography:csl"), "download"),
         at(reverse("bibliography:bibtex"), "download"),
         at(reverse("bibliography:ris"), "download"),
+        at(reverse("guides:guides"), "list"),
         at(reverse("theme"), "static"),
     ]
     for name in OPTIONAL:  # routes other parts of fonds may add
@@ -78,15 +81,23 @@ def fixed_pages() -> list[Target]:
 
 
 def written_pages() -> Iterator[Target]:
-    for slug in Page.objects.filter(published=True).values_list("slug", flat=True):
+    for slug in Page.objects.public().values_list("slug", flat=True):
         yield Target.at(reverse("pages:page", args=[slug]), "page", written_page_entry())
+    for slug in Guide.objects.filter(published=True).values_list("slug", flat=True):
+        yield Target.at(reverse("guides:guide", args=[slug]), "guide")
 
 
 def record_pages(pdf: bool = True) -> Iterator[Target]:
-    """Every public collection, component, agent, event and work, with its downloads."""
+    """Every public collection, component, agent, event and work, with its downloads.
+
+    The search documents include records under embargo, marked with the day it ends:
+    a static site is a snapshot of today, so they wait for the next export."""
     variants = Variants()
+    now = day_number(today())
     for owner in all_owners():
         for document in documents_of(owner, variants):
+            if document.available > now:
+                continue
             entry = entry_of(document)
             if document.type == "component":
                 identifier, _, ref = document.key.removeprefix("component:").partition("/")
@@ -109,10 +120,11 @@ def expected_total(pdf: bool = True) -> int:
     collections = Collection.objects.count()
     return (
         len(fixed_pages())
-        + Page.objects.filter(published=True).count()
+        + Page.objects.public().count()
+        + Guide.objects.filter(published=True).count()
         + collections * (4 if pdf else 3)
         + Component.objects.filter(collection__internal=False).count()
-        + Agent.objects.filter(published=True).count() * 2
-        + Event.objects.filter(published=True).count()
-        + Work.objects.filter(published=True).count()
+        + Agent.objects.public().count() * 2
+        + Event.objects.public().count()
+        + Work.objects.public().count()
     )

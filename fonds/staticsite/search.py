@@ -85,8 +85,12 @@ class Spellings:
         from fonds.authorities.models import Agent, AgentName
         from fonds.findingaids.models import AccessTerm
 
-        names = list(AgentName.objects.filter(agent__published=True).values_list("name", flat=True))
-        names += Agent.objects.filter(published=True).values_list("authorized_name", flat=True)
+        names = list(
+            AgentName.objects.filter(agent__in=Agent.objects.public()).values_list(
+                "name", flat=True
+            )
+        )
+        names += Agent.objects.public().values_list("authorized_name", flat=True)
         terms = AccessTerm.objects.filter(collection__internal=False).exclude(
             component__internal=True
         )

@@ -7,11 +7,12 @@ from django.urls import reverse
 
 from fonds.authorities.models import Agent
 from fonds.findingaids.models import Collection
+from fonds.publishing.models import Publishable, PublishableQuerySet
 
 RTL_LANGUAGES = frozenset({"he", "ar", "yi", "fa", "ur"})
 
 
-class Event(models.Model):
+class Event(Publishable):
     identifier = models.SlugField(max_length=200, unique=True)
     title = models.CharField(max_length=500)
     date = models.CharField(
@@ -28,7 +29,8 @@ class Event(models.Model):
     sources = models.JSONField(default=list, blank=True)
     agents = models.ManyToManyField(Agent, blank=True, related_name="events")
     collections = models.ManyToManyField(Collection, blank=True, related_name="events")
-    published = models.BooleanField(default=True)
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_date", "title"]

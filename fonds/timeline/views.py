@@ -18,7 +18,7 @@ def _decade(event: Event) -> int | None:
 
 
 def timeline(request: HttpRequest) -> HttpResponse:
-    events = Event.objects.filter(published=True).prefetch_related("agents")
+    events = Event.objects.public().prefetch_related("agents")
     agent = request.GET.get("agent", "")
     if agent:
         events = events.filter(agents__identifier=agent)
@@ -42,7 +42,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    event = get_object_or_404(Event, identifier=identifier, published=True)
+    event = get_object_or_404(Event.objects.public(), identifier=identifier)
     links = list(event.component_links.select_related("collection"))
     components = {
         (c.collection_id, c.ref): c
@@ -57,9 +57,7 @@ def event_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         if (link.collection_id, link.component_ref) in components
     ]
     order = list(
-        Event.objects.filter(published=True)
-        .order_by("sort_date", "title", "pk")
-        .values_list("pk", flat=True)
+        Event.objects.public().order_by("sort_date", "title", "pk").values_list("pk", flat=True)
     )
     position = order.index(event.pk)
     neighbours = Event.objects.in_bulk(order[max(0, position - 1) : position + 2])
@@ -68,10 +66,10 @@ def event_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "timeline/event.html",
         {
             "event": event,
-            "agents": event.agents.filter(published=True),
+            "agents": event.agents.public(),
             "collections": event.collections.all(),
             "components": sorted(found, key=lambda c: (c.collection_id, c.sequence)),
-            "works": event.works.filter(published=True),
+            "works": event.works.public(),
             "previous": neighbours.get(order[position - 1]) if position > 0 else None,
             "next": neighbours.get(order[position + 1]) if position + 1 < len(order) else None,
         },

@@ -11,25 +11,19 @@ CI=true a missing one is a failure, never a skip.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.helpers import AXE, CHROMIUM, CHROMIUM_ARGS, ROOT, watch
+from tests.browser.helpers import AXE, CHROMIUM, CHROMIUM_ARGS, watch
 from tests.conftest import IN_CI, need
+from tests.servers import fonds_env, run_fonds, serving
 
 # The demo loads 4 finding aids (DEMO-004 alone holds 6,763 components).
 DEMO_TIMEOUT = 600
-START_TIMEOUT = 60
 
 
 def _missing(message: str) -> None:
@@ -38,72 +32,16 @@ def _missing(message: str) -> None:
     pytest.skip(message)
 
 
-def _fonds_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["FONDS_HOME"] = str(home)
-    env.pop("FONDS_DATABASE_URL", None)
-    env["PYTHONPATH"] = str(ROOT)
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_it_answers(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"fonds serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"fonds serve did not answer {url} within {START_TIMEOUT} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory) -> Iterator[str]:
     """A `fonds serve` process over a fresh FONDS_HOME holding the demo archive."""
     home = tmp_path_factory.mktemp("fonds-home")
-    env = _fonds_env(home)
+    env = fonds_env(home)
     started = time.perf_counter()
-    demo = subprocess.run(
-        [sys.executable, "-m", "fonds", "demo", "--quiet"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=DEMO_TIMEOUT,
-    )
-    assert demo.returncode == 0, f"fonds demo failed:\n{demo.stdout}\n{demo.stderr}"
+    run_fonds(env, "demo", "--quiet", timeout=DEMO_TIMEOUT)
     print(f"\nfonds demo: {time.perf_counter() - started:.1f} s")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = home / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "fonds", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_it_answers(url + "/", process, log)
+    with serving(home, env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -219,6 +219,10 @@ def check_record(record: etree._Element) -> None:
     sequence(record, r"header (metadata )?(about )*")
     check_header(record[0])
     metadata = record.find(q("metadata"))
+    if record[0].get("status") == "deleted":
+        assert metadata is None, "a deleted record has no metadata"
+        assert len(record) == 1, "a deleted record is its header alone"
+        return
     assert metadata is not None, "a record that is not deleted has metadata"
     inner = children(metadata)
     assert len(inner) == 1, "metadata holds exactly one element"

@@ -13,15 +13,7 @@ Without Sickle the test skips, saying why; under CI=true that is a failure.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,12 +21,11 @@ from lxml import etree
 
 from tests.conftest import IN_CI
 from tests.oai.oaixml import check_response
+from tests.servers import fonds_env, free_port, run_fonds, serving
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 MARKER = "UNPUBLISHED-HARVEST-MARKER"
 DEMO_TIMEOUT = 600
-START_TIMEOUT = 60
 REPO = "soviet-jewry-movement.example.org"
 
 # Run in the server's database before it starts: hide one of each kind, then say
@@ -93,70 +84,19 @@ def _sickle() -> Any:
     return sickle
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _fonds(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "fonds", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=DEMO_TIMEOUT,
-    )
-    assert done.returncode == 0, f"fonds {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, Any]]]:
     """(base URL of a running `fonds serve` on the demo, what its database holds)."""
     _sickle()
     home = tmp_path_factory.mktemp("fonds-oai-home")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.pop("FONDS_DATABASE_URL", None)
-    env.update(FONDS_HOME=str(home), PYTHONPATH=str(ROOT), FONDS_BASE_URL=url)
-    _fonds(env, "demo", "--quiet")
-    _fonds(env, "manage", "shell", "-c", PREPARE)
-    report = _fonds(env, "manage", "shell", "-c", REPORT)
+    port = free_port()
+    env = fonds_env(home, FONDS_BASE_URL=f"http://127.0.0.1:{port}")
+    run_fonds(env, "demo", "--quiet", timeout=DEMO_TIMEOUT)
+    run_fonds(env, "manage", "shell", "-c", PREPARE)
+    report = run_fonds(env, "manage", "shell", "-c", REPORT)
     public = json.loads(report.split("PUBLIC=", 1)[1])
-    log = home / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "fonds", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"fonds serve exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/oai?verb=Identify", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"fonds serve did not answer within {START_TIMEOUT} s")
-            time.sleep(0.2)
+    with serving(home, env, port, probe="/oai?verb=Identify") as url:
         yield url, public
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def oai_id(kind: str, identifier: str) -> str:
@@ -179,6 +119,12 @@ def expected(public: dict[str, Any], prefix: str, set_spec: str | None = None) -
     elif set_spec:
         found = {(k, n) for k, n in found if k == set_spec}
     return {oai_id(k, n) for k, n in found}
+
+
+def expected_hidden(public: dict[str, Any], prefix: str) -> set[str]:
+    """The unpublished records: deleted records in the formats of their kind."""
+    kinds = {"oai_dc": ("agent", "event", "work"), "eac-cpf": ("agent",)}.get(prefix, ())
+    return {oai_id(kind, name) for kind in kinds for name in public["hidden"][kind]}
 
 
 def harvest_all(client: Any, verb: str, **arguments: str) -> list[Any]:
@@ -207,7 +153,7 @@ def test_sickle_harvests_everything(server):
     assert identify.repositoryName == "Archive of the American Soviet Jewry Movement"
     assert identify.baseURL == f"{url}/oai"
     assert identify.protocolVersion == "2.0"
-    assert identify.deletedRecord == "no"
+    assert identify.deletedRecord == "transient"
     assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
 
     formats = [f.metadataPrefix for f in client.ListMetadataFormats()]
@@ -226,6 +172,10 @@ def test_sickle_harvests_everything(server):
     assert len(everything) > 100, "the demo must outgrow a page to exercise resumption tokens"
     for prefix in formats:
         records = harvest_all(client, "ListRecords", metadataPrefix=prefix)
+        # unpublished records come as deleted records, their headers alone
+        hidden = {r.header.identifier for r in records if r.header.deleted}
+        records = [r for r in records if not r.header.deleted]
+        assert hidden == expected_hidden(public, prefix), prefix
         got = [r.header.identifier for r in records]
         assert len(got) == len(set(got)), f"{prefix}: a record came twice"
         assert set(got) == expected(public, prefix), prefix
@@ -236,13 +186,18 @@ def test_sickle_harvests_everything(server):
                 assert record.metadata["title"] and record.metadata["identifier"]
         for spec in sets:
             in_set = harvest_all(client, "ListIdentifiers", metadataPrefix=prefix, set=spec)
+            in_set = [h for h in in_set if not h.deleted]
             assert {h.identifier for h in in_set} == expected(public, prefix, spec), (prefix, spec)
 
-    headers = harvest_all(client, "ListIdentifiers", metadataPrefix="oai_dc")
+    headers = [
+        h for h in harvest_all(client, "ListIdentifiers", metadataPrefix="oai_dc") if not h.deleted
+    ]
     assert sorted(h.identifier for h in headers) == sorted(everything)
     posted = sickle.Sickle(f"{url}/oai", http_method="POST", timeout=120)
     assert [
-        h.identifier for h in harvest_all(posted, "ListIdentifiers", metadataPrefix="oai_dc")
+        h.identifier
+        for h in harvest_all(posted, "ListIdentifiers", metadataPrefix="oai_dc")
+        if not h.deleted
     ] == [h.identifier for h in headers]
     gets = 0
     for header in headers:
@@ -279,6 +234,9 @@ def test_pages_parse_strictly_and_hold_nothing_private(server):
     assert MARKER not in harvested
     for kind, path in (("agent", "roster"), ("event", "timeline"), ("work", "bibliography")):
         for identifier in public["hidden"][kind]:
-            assert oai_id(kind, identifier) not in harvested
+            # named only in a deleted record's header, never linked
+            assert harvested.count(oai_id(kind, identifier)) == harvested.count(
+                f'<header status="deleted"><identifier>{oai_id(kind, identifier)}<'
+            )
             assert f"/{path}/{identifier}/" not in harvested
     assert "DEMO-001" in harvested

@@ -37,6 +37,7 @@ class SearchDocument:
     boost: float = 0.0
     sort_title: str = ""
     data: dict[str, Any] = field(default_factory=dict)  # what a result shows
+    available: int = 0  # under embargo until this day (20261204); 0: none
 
 
 @dataclass
@@ -66,10 +67,12 @@ class Criteria:
     filters: dict[str, list[str]] = field(default_factory=dict)
     date_from: int | None = None
     date_to: int | None = None
+    # only documents available on this day (20261204): embargoes end by themselves
+    available_on: int | None = None
 
     def without(self, facet: str) -> Criteria:
         filters = {k: v for k, v in self.filters.items() if k != facet}
-        return Criteria(self.query, filters, self.date_from, self.date_to)
+        return Criteria(self.query, filters, self.date_from, self.date_to, self.available_on)
 
 
 @dataclass

@@ -24,7 +24,7 @@ import tantivy
 from ..analysis import analyzed, key_text
 from .base import FACETS, Criteria, RawHit, RawResults, SearchDocument
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 TEXT_FIELDS = {"title": 4.0, "names": 2.0, "variants": 1.5, "body": 1.0, "context": 0.3}
 KEY_BOOST = 1.2
 CONTEXT_BOOST = TEXT_FIELDS["context"]
@@ -50,6 +50,7 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("begin", indexed=True, fast=True)
     builder.add_integer_field("end", indexed=True, fast=True)
     builder.add_float_field("boost", fast=True)
+    builder.add_integer_field("available", indexed=True, fast=True)
     builder.add_text_field("sort_title", tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_bytes_field("data", stored=True)
     builder.add_bytes_field("text", stored=True)
@@ -85,10 +86,23 @@ def _document(doc: SearchDocument) -> tantivy.Document:
         out.add_integer("begin", doc.begin)
         out.add_integer("end", doc.end if doc.end is not None else doc.begin)
     out.add_float("boost", doc.boost)
+    out.add_integer("available", doc.available)
     out.add_text("sort_title", doc.sort_title[:200] or "~")
     out.add_bytes("data", json.dumps(doc.data, ensure_ascii=False).encode())
     out.add_bytes("text", doc.body[:20_000].encode())
     return out
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class EmbeddedBackend:
@@ -117,10 +131,34 @@ class EmbeddedBackend:
             return None
         return folder.st_ino, meta.st_mtime_ns
 
+    def _leftovers(self, kind: str = "") -> list[Path]:
+        """Folders a killed rebuild left beside the index: ``index.new-PID`` (being
+        written) and ``index.old-PID`` (the index before the swap), of dead processes."""
+        found = []
+        for sibling in sorted(self.path.parent.glob(f"{self.path.name}.*-*")):
+            left, _, pid = sibling.name[len(self.path.name) + 1 :].partition("-")
+            wanted = (kind,) if kind else ("new", "old")
+            if left in wanted and pid.isdigit() and not _alive(int(pid)):
+                found.append(sibling)
+        return found
+
+    def _restore(self) -> bool:
+        """A rebuild killed between its two renames leaves no index, and the previous
+        one as ``index.old-PID``: put that back (its pending tasks are still queued)."""
+        if self.path.exists():
+            return False
+        for old in self._leftovers("old"):
+            if (old / "meta.json").exists():
+                os.replace(old, self.path)
+                return True
+        return False
+
     def index(self) -> tantivy.Index:
         """The index, re-opened when another process committed or swapped it."""
         with self._lock:
             stamp = self._stamp_now()
+            if stamp is None and self._restore():
+                stamp = self._stamp_now()
             if self._index is None or stamp is None or stamp[0] != (self._stamp or (0,))[0]:
                 if stamp is None or not self._compatible():
                     if self.path.exists():
@@ -177,6 +215,9 @@ class EmbeddedBackend:
         return count
 
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        self.index()  # restores an index a killed rebuild left aside
+        for left in self._leftovers():
+            shutil.rmtree(left, ignore_errors=True)
         fresh = self.path.with_name(self.path.name + f".new-{os.getpid()}")
         if fresh.exists():
             shutil.rmtree(fresh)
@@ -242,6 +283,16 @@ class EmbeddedBackend:
                         ),
                     )
                 )
+        if criteria.available_on is not None:
+            # embargoed documents wait in the index until their day comes
+            clauses.append(
+                (
+                    Occur.Must,
+                    Q.range_query(
+                        SCHEMA, "available", tantivy.FieldType.Integer, None, criteria.available_on
+                    ),
+                )
+            )
         if not any(occur == Occur.Must for occur, _ in clauses):
             clauses.append((Occur.Must, Q.all_query()))
         return Q.boolean_query(clauses)

@@ -49,6 +49,7 @@ def _row(doc: SearchDocument) -> SearchRecord:
         sort_title=(doc.sort_title[:200] or "~"),
         data=doc.data,
         text=doc.body[:20_000],
+        available=doc.available,
     )
 
 
@@ -116,6 +117,9 @@ class PostgresBackend:
             if facet in FACETS and values:
                 clauses.append("facet_values && %s")
                 params.append([f"{facet}={v}" for v in values])
+        if criteria.available_on is not None:
+            clauses.append("available <= %s")
+            params.append(criteria.available_on)
         if criteria.date_to is not None:
             clauses.append("begin <= %s")
             params.append(criteria.date_to)
