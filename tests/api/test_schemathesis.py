@@ -65,6 +65,21 @@ schema = load_schema()
 
 
 @pytest.fixture(scope="module", autouse=True)
+def keep_the_connection():
+    """schemathesis calls the WSGI application itself, whose request_finished signal
+    closes the database connection (CONN_MAX_AGE=0): on PostgreSQL that would close it
+    inside the test's transaction. Django's test client disconnects the same handler."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module", autouse=True)
 def report():
     yield
     if not CASES:
