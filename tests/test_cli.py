@@ -24,6 +24,7 @@ def fonds_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["FONDS_HOME"] = str(home)
     env.pop("FONDS_DATABASE_URL", None)
+    env.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
     env["PYTHONPATH"] = str(ROOT)
     return env
 

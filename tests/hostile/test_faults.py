@@ -29,6 +29,7 @@ pytestmark = pytest.mark.slow
 def env(home: Path) -> dict[str, str]:
     values = dict(os.environ, FONDS_HOME=str(home), PYTHONPATH=str(ROOT))
     values.pop("FONDS_DATABASE_URL", None)
+    values.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
     return values
 
 

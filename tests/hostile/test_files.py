@@ -177,6 +177,7 @@ MEASURED = (
 def fonds(home: Path, *args: str, measured: bool = False) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, FONDS_HOME=str(home), PYTHONPATH=str(ROOT))
     env.pop("FONDS_DATABASE_URL", None)
+    env.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
     command = [sys.executable, "-m", "fonds", *args]
     if measured:
         command = [sys.executable, "-c", RELAY, sys.executable, "-c", MEASURED, *args]

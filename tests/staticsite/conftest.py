@@ -47,6 +47,7 @@ def fonds(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["FONDS_HOME"] = str(home)
     env.pop("FONDS_DATABASE_URL", None)
+    env.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "fonds", *args],
