@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import sqlite3
@@ -19,14 +18,7 @@ from tests.conftest import corpus_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def fonds_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["FONDS_HOME"] = str(home)
-    env.pop("FONDS_DATABASE_URL", None)
-    env.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
-    env["PYTHONPATH"] = str(ROOT)
-    return env
+from tests.servers import fonds_env  # noqa: E402
 
 
 def run(home: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:

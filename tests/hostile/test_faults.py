@@ -8,7 +8,6 @@ the search index back to finding everything.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from fonds.devtools.synthetic import write_file
+from tests.servers import fonds_env
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "fonds" / "demo" / "findingaids"
@@ -27,10 +27,7 @@ pytestmark = pytest.mark.slow
 
 
 def env(home: Path) -> dict[str, str]:
-    values = dict(os.environ, FONDS_HOME=str(home), PYTHONPATH=str(ROOT))
-    values.pop("FONDS_DATABASE_URL", None)
-    values.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
-    return values
+    return fonds_env(home)
 
 
 def fonds(home: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,6 @@ measured; the broken files of the shared corpus are loaded the same way.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import sqlite3
@@ -23,6 +22,7 @@ from fonds.loader import load_paths
 from tests.conftest import corpus_file
 from tests.hostile import corpus
 from tests.hostile.corpus import SECRET, Case
+from tests.servers import fonds_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = corpus.cases()
@@ -175,9 +175,7 @@ MEASURED = (
 
 
 def fonds(home: Path, *args: str, measured: bool = False) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, FONDS_HOME=str(home), PYTHONPATH=str(ROOT))
-    env.pop("FONDS_DATABASE_URL", None)
-    env.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
+    env = fonds_env(home)
     command = [sys.executable, "-m", "fonds", *args]
     if measured:
         command = [sys.executable, "-c", RELAY, sys.executable, "-c", MEASURED, *args]

@@ -10,7 +10,6 @@ or Pagefind the tests skip, saying why; under CI=true that is a failure.
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ import pytest
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, ROOT
 from tests.conftest import IN_CI
+from tests.servers import fonds_env
 
 EXPORT_TIMEOUT = 1800
 
@@ -44,11 +44,7 @@ class Export:
 
 
 def fonds(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["FONDS_HOME"] = str(home)
-    env.pop("FONDS_DATABASE_URL", None)
-    env.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
-    env["PYTHONPATH"] = str(ROOT)
+    env = fonds_env(home)
     return subprocess.run(
         [sys.executable, "-m", "fonds", *args],
         env=env,
