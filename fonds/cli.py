@@ -57,7 +57,6 @@ def _ensure_database(verbose: bool) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -68,10 +67,11 @@ def cmd_load(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from fonds.loader import Report, after_loading, expand, in_load_order, load_file
+    from fonds.terminal import console
 
     ensure_database()
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = console()
+    err = console(stderr=True)
     files = list(expand(Path(p) for p in args.paths))
     total = sum(p.stat().st_size for p in files if p.is_file())
     report = Report()
@@ -174,9 +174,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from fonds.search.service import SearchRequest, search
+    from fonds.terminal import console
 
     ensure_database()
     filters: dict[str, list[str]] = {}
@@ -223,7 +222,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    out = Console(highlight=False, soft_wrap=True)
+    out = console()
     out.print(f"{results.total:,} results ({results.seconds * 1000:.0f} ms)", markup=False)
     for number, hit in enumerate(results.hits, start=results.request.offset + 1):
         path = [hit.data.get("collection", {}).get("title", "")] if hit.type == "component" else []

@@ -189,3 +189,24 @@ def test_export_command_writes_every_registered_format(tmp_path):
     assert "DEMO-001" in ead and "INTERNAL-MARKER" not in ead
     assert run(tmp_path, "export", "nope").returncode == 2
     assert run(tmp_path, "export", "ead-source", "NOPE").returncode == 1
+
+
+def test_search_and_load_print_titles_and_names_as_written(tmp_path, corpus):
+    """Titles are data: ':A:' is no emoji code and '[bold]' no markup."""
+    from tests.factories import ead2002, write
+
+    run(tmp_path, "load", str(corpus / "nyu-wag025-002-jewish-labor-committee.xml"), check=True)
+    found = run(tmp_path, "search", "General Files", "--limit", "50", check=True).stdout
+    assert "Subseries IV:A: General Files" in found
+    marked = (
+        '<c level="file" id="m1"><did>'
+        "<unittitle>[bold]Appeals[/bold] :smile: [link=x]y[/link]</unittitle></did></c>"
+    )
+    write(tmp_path / "marked.xml", ead2002("MARK-1", marked))
+    run(tmp_path, "load", str(tmp_path / "marked.xml"), check=True)
+    found = run(tmp_path, "search", "Appeals", check=True).stdout
+    assert "[bold]Appeals[/bold] :smile: [link=x]y[/link]" in found
+    broken = write(tmp_path / "box:A:[bold]1[red].xml", "<ead><eadheader>")
+    result = run(tmp_path, "load", str(broken))
+    assert result.returncode == 1
+    assert "box:A:[bold]1[red].xml:1:" in result.stderr
