@@ -97,7 +97,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             )
             size = path.stat().st_size if path.is_file() else 0
             bar.update(task, completed=before + size)
-            report.results.append(result)
+            report.add(result)
             if result.error:
                 err.print(result.error, markup=False)
             for warning in result.warnings:
@@ -122,10 +122,12 @@ def cmd_load(args: argparse.Namespace) -> int:
                 f"{r.seconds:.2f}",
             )
         out.print(table)
+        superseded = report.count("superseded")
         out.print(
             f"loaded {report.count('loaded')}, replaced {report.count('replaced')}, "
-            f"unchanged {report.count('unchanged')}, skipped {report.count('skipped')}; "
-            f"{report.components:,} components in {report.seconds:.2f} s"
+            f"unchanged {report.count('unchanged')}, skipped {report.count('skipped')}"
+            + (f", superseded {superseded}" if superseded else "")
+            + f"; {report.components:,} components in {report.seconds:.2f} s"
         )
     started = time.perf_counter()
     done = after_loading(report)

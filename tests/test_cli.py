@@ -210,3 +210,39 @@ def test_search_and_load_print_titles_and_names_as_written(tmp_path, corpus):
     result = run(tmp_path, "load", str(broken))
     assert result.returncode == 1
     assert "box:A:[bold]1[red].xml:1:" in result.stderr
+
+
+def test_a_file_that_replaces_one_loaded_earlier_in_the_run_is_named_and_counted_once(
+    tmp_path, corpus
+):
+    """Both saa-c1571 files are collection C1571; ehri-comprehensive-ead3 and
+    saa-kitchen-sink are both hua88888-HOLLISnumber: the summary counts what the run
+    left in the database, and says which file replaced which."""
+    names = [
+        "saa-c1571-ead3.xml",
+        "saa-c1571-ead3-undeprecated.xml",
+        "ehri-comprehensive-ead3.xml",
+        "saa-kitchen-sink-at-enumerated.xml",
+        "nyu-tam183-new-jewish-agenda.xml",
+    ]
+    result = run(tmp_path, "load", *(str(corpus / n) for n in names), check=True)
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert warnings == [
+        f"{corpus / 'saa-c1571-ead3-undeprecated.xml'}: warning: collection C1571 was loaded "
+        f"from {corpus / 'saa-c1571-ead3.xml'} earlier in this run; this file replaces it",
+        f"{corpus / 'saa-kitchen-sink-at-enumerated.xml'}: warning: collection "
+        f"hua88888-HOLLISnumber was loaded from {corpus / 'ehri-comprehensive-ead3.xml'} "
+        "earlier in this run; this file replaces it",
+    ]
+    in_database = component_count(tmp_path)
+    assert [c for c, _ in collections(tmp_path)] == ["C1571", "hua88888-HOLLISnumber", "tam_183"]
+    assert (
+        f"loaded 3, replaced 0, unchanged 0, skipped 0, superseded 2; {in_database:,} components"
+        in result.stdout
+    )
+    # again: the first of each pair replaces what the second left, and is superseded
+    again = run(tmp_path, "load", *(str(corpus / n) for n in names), check=True)
+    assert f"loaded 0, replaced 2, unchanged 1, skipped 0, superseded 2; {in_database - 109:,}" in (
+        again.stdout
+    )
+    assert component_count(tmp_path) == in_database
