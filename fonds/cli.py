@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def _setup() -> None:
@@ -60,6 +61,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from rich.progress import (
         BarColumn,
         DownloadColumn,
+        MofNCompleteColumn,
         Progress,
         TextColumn,
         TimeRemainingColumn,
@@ -130,11 +132,36 @@ def cmd_load(args: argparse.Namespace) -> int:
             + f"; {report.components:,} components in {report.seconds:.2f} s"
         )
     started = time.perf_counter()
-    done = after_loading(report)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show_progress,
+        transient=True,
+    ) as bar:
+        done = after_loading(report, steps=_ProgressSteps(bar))
     if not args.quiet and any(done.values()):
         steps = ", ".join(f"{name} {count:,}" for name, count in done.items())
         out.print(f"after loading: {steps} ({time.perf_counter() - started:.2f} s)")
     return 0 if report.ok else 1
+
+
+class _ProgressSteps:
+    """The steps after a load shown on a rich progress bar, one task at a time."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.task: Any = None
+
+    def start(self, name: str, total: int | None = None) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+        self.task = self.bar.add_task(name, total=total)
+
+    def advance(self, count: int) -> None:
+        self.bar.advance(self.task, count)
 
 
 DEMO_CORPUS = [

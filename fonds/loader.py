@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from lxml import etree
@@ -257,22 +257,42 @@ def load_paths(paths: Iterable[Path], *, force: bool = False) -> Report:
     return report
 
 
-def after_loading(report: Report) -> dict[str, int]:
+class Steps(Protocol):
+    """Told of the steps after a load, for a progress display."""
+
+    def start(self, name: str, total: int | None = None) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+
+class _Quiet:
+    def start(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+
+def after_loading(report: Report, steps: Steps | None = None) -> dict[str, int]:
     """What follows a load: names matched to the roster, the index brought up to date,
     names found in the text. Each step is repeatable; a crash leaves tasks queued."""
     from fonds.authorities.reconciliation import reconcile, text_appearances
-    from fonds.search.service import enqueue_all_collections, sync
+    from fonds.search.service import enqueue_all_collections, pending_documents, sync
 
+    steps = steps or _Quiet()
     changes = set().union(*(r.changes for r in report.results)) if report.results else set()
     done: dict[str, int] = {}
     if changes & {"collections", "roster"}:
+        steps.start("matching names to the roster")
         summary = reconcile()
         done["names matched"] = summary.accepted
         done["names to review"] = summary.uncertain
         if "roster" in changes:
             # variant names are indexed with the records that name them
             enqueue_all_collections()
-    done["index updates"] = sync()
+    steps.start("indexing", pending_documents())
+    done["index updates"] = sync(progress=steps.advance)
     if changes & {"collections", "roster"}:
+        steps.start("finding roster names in the text")
         done["names found in text"] = text_appearances()
     return done

@@ -246,3 +246,50 @@ def test_a_file_that_replaces_one_loaded_earlier_in_the_run_is_named_and_counted
         again.stdout
     )
     assert component_count(tmp_path) == in_database
+
+
+def run_in_terminal(home: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``fonds ARGS`` with standard error on a pseudo-terminal, as in a shell:
+    (exit status, standard output, everything written to the terminal)."""
+    import os
+    import pty
+
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fonds", *args],
+        env=fonds_env(home, COLUMNS="120", LINES="40", TERM="xterm"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(terminal)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the other end closed: the process is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    stdout = process.stdout.read().decode() if process.stdout else ""
+    return process.wait(timeout=600), stdout, shown.decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_load_shows_progress_on_a_terminal_and_nothing_else_elsewhere(tmp_path, corpus):
+    big = corpus / "pulfa-c0140-single-items.xml"  # 3.9 MB, 3,916 components
+    status, stdout, shown = run_in_terminal(tmp_path / "a", "load", str(big))
+    assert status == 0, shown
+    # the loading bar (file name, megabytes) and the indexing bar (documents)
+    assert "pulfa-c0140-single-items" in shown and " MB" in shown
+    assert re.search(r"indexing .*\d+/\d+", shown), shown[-2000:]
+    assert "loaded 1," in stdout
+    # standard error a file or a pipe: no bar, no escape codes
+    piped = run(tmp_path / "b", "load", str(big), check=True)
+    assert "\x1b[" not in piped.stderr and "indexing" not in piped.stderr
+    # --quiet on a terminal: no bar either
+    status, _, shown = run_in_terminal(tmp_path / "c", "load", "--quiet", str(big))
+    assert status == 0 and "indexing" not in shown
