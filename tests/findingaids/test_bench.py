@@ -40,3 +40,11 @@ def test_the_load_bench_runs(tmp_path):
         components, per_second, peak_mb = int(row[2]), float(row[7]), float(row[8])
         assert components > 1000 and per_second > 0 and peak_mb > 0, name
     assert re.search(r"\d+ cores", out)
+
+
+@pytest.mark.slow
+def test_the_pages_bench_runs(tmp_path):
+    out = run_bench(tmp_path, "bench/pages.py", "--quick", "--browser-runs", "0")
+    assert re.search(r"collection \(6,763 components\)\s+\d+\s+[\d.]+\s+[\d.]+", out)
+    assert re.search(r"cold first request: \d+ ms", out)
+    assert re.search(r"warm: p50 \d+ ms, p95 \d+ ms", out)
