@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def _setup() -> None:
@@ -57,10 +58,10 @@ def _ensure_database(verbose: bool) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         DownloadColumn,
+        MofNCompleteColumn,
         Progress,
         TextColumn,
         TimeRemainingColumn,
@@ -68,10 +69,11 @@ def cmd_load(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from fonds.loader import Report, after_loading, expand, in_load_order, load_file
+    from fonds.terminal import console
 
     ensure_database()
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = console()
+    err = console(stderr=True)
     files = list(expand(Path(p) for p in args.paths))
     total = sum(p.stat().st_size for p in files if p.is_file())
     report = Report()
@@ -97,7 +99,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             )
             size = path.stat().st_size if path.is_file() else 0
             bar.update(task, completed=before + size)
-            report.results.append(result)
+            report.add(result)
             if result.error:
                 err.print(result.error, markup=False)
             for warning in result.warnings:
@@ -122,17 +124,44 @@ def cmd_load(args: argparse.Namespace) -> int:
                 f"{r.seconds:.2f}",
             )
         out.print(table)
+        superseded = report.count("superseded")
         out.print(
             f"loaded {report.count('loaded')}, replaced {report.count('replaced')}, "
-            f"unchanged {report.count('unchanged')}, skipped {report.count('skipped')}; "
-            f"{report.components:,} components in {report.seconds:.2f} s"
+            f"unchanged {report.count('unchanged')}, skipped {report.count('skipped')}"
+            + (f", superseded {superseded}" if superseded else "")
+            + f"; {report.components:,} components in {report.seconds:.2f} s"
         )
     started = time.perf_counter()
-    done = after_loading(report)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show_progress,
+        transient=True,
+    ) as bar:
+        done = after_loading(report, steps=_ProgressSteps(bar))
     if not args.quiet and any(done.values()):
         steps = ", ".join(f"{name} {count:,}" for name, count in done.items())
         out.print(f"after loading: {steps} ({time.perf_counter() - started:.2f} s)")
     return 0 if report.ok else 1
+
+
+class _ProgressSteps:
+    """The steps after a load shown on a rich progress bar, one task at a time."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.task: Any = None
+
+    def start(self, name: str, total: int | None = None) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+        self.task = self.bar.add_task(name, total=total)
+
+    def advance(self, count: int) -> None:
+        self.bar.advance(self.task, count)
 
 
 DEMO_CORPUS = [
@@ -174,9 +203,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from fonds.search.service import SearchRequest, search
+    from fonds.terminal import console
 
     ensure_database()
     filters: dict[str, list[str]] = {}
@@ -223,7 +251,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    out = Console(highlight=False, soft_wrap=True)
+    out = console()
     out.print(f"{results.total:,} results ({results.seconds * 1000:.0f} ms)", markup=False)
     for number, hit in enumerate(results.hits, start=results.request.offset + 1):
         path = [hit.data.get("collection", {}).get("title", "")] if hit.type == "component" else []

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from lxml import etree
@@ -21,7 +21,7 @@ from fonds.bibliography.loading import work_identifier
 from fonds.findingaids.loading import load_finding_aid
 from fonds.formats.bibtex import read_bibtex
 from fonds.formats.csl import read_csl_json
-from fonds.formats.detect import Detected, decode_text, detect
+from fonds.formats.detect import FORMAT_NAMES, Detected, decode_text, detect
 from fonds.formats.errors import FormatError
 from fonds.formats.ris import read_ris
 from fonds.formats.roster import read_roster_csv, read_roster_yaml
@@ -39,10 +39,13 @@ NOT_RECORDS = frozenset(
 )
 
 
+FINDING_AIDS = frozenset({FORMAT_NAMES["ead2002"], FORMAT_NAMES["ead3"]})
+
+
 @dataclass
 class FileResult:
     path: Path
-    status: str  # loaded | replaced | unchanged | skipped
+    status: str  # loaded | replaced | unchanged | skipped | superseded
     format: str = ""
     identifier: str = ""
     components: int = 0
@@ -56,6 +59,28 @@ class FileResult:
 @dataclass
 class Report:
     results: list[FileResult] = field(default_factory=list)
+
+    def add(self, result: FileResult) -> None:
+        """Add a file's result. A finding aid whose identifier an earlier file of the
+        same run loaded replaces that file's collection: the later file gets a warning
+        naming both, and the run counts what it left in the database: the earlier
+        file becomes ``superseded`` (its components no longer there) and the later
+        one takes its status (``loaded`` when the collection is new to the database)."""
+        if "collections" in result.changes:
+            for earlier in self.results:
+                if (
+                    earlier.identifier == result.identifier
+                    and earlier.format in FINDING_AIDS
+                    and earlier.status in ("loaded", "replaced", "unchanged")
+                ):
+                    result.warnings.append(
+                        f"{result.path}: warning: collection {result.identifier} was loaded "
+                        f"from {earlier.path} earlier in this run; this file replaces it"
+                    )
+                    if earlier.status == "loaded":
+                        result.status = "loaded"
+                    earlier.status = "superseded"
+        self.results.append(result)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -228,26 +253,46 @@ def load_paths(paths: Iterable[Path], *, force: bool = False) -> Report:
     """Load files and folders in link order (without the after-loading steps)."""
     report = Report()
     for path, detected in in_load_order(expand(paths)):
-        report.results.append(load_file(path, force=force, detected=detected))
+        report.add(load_file(path, force=force, detected=detected))
     return report
 
 
-def after_loading(report: Report) -> dict[str, int]:
+class Steps(Protocol):
+    """Told of the steps after a load, for a progress display."""
+
+    def start(self, name: str, total: int | None = None) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+
+class _Quiet:
+    def start(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+
+def after_loading(report: Report, steps: Steps | None = None) -> dict[str, int]:
     """What follows a load: names matched to the roster, the index brought up to date,
     names found in the text. Each step is repeatable; a crash leaves tasks queued."""
     from fonds.authorities.reconciliation import reconcile, text_appearances
-    from fonds.search.service import enqueue_all_collections, sync
+    from fonds.search.service import enqueue_all_collections, pending_documents, sync
 
+    steps = steps or _Quiet()
     changes = set().union(*(r.changes for r in report.results)) if report.results else set()
     done: dict[str, int] = {}
     if changes & {"collections", "roster"}:
+        steps.start("matching names to the roster")
         summary = reconcile()
         done["names matched"] = summary.accepted
         done["names to review"] = summary.uncertain
         if "roster" in changes:
             # variant names are indexed with the records that name them
             enqueue_all_collections()
-    done["index updates"] = sync()
+    steps.start("indexing", pending_documents())
+    done["index updates"] = sync(progress=steps.advance)
     if changes & {"collections", "roster"}:
+        steps.start("finding roster names in the text")
         done["names found in text"] = text_appearances()
     return done

@@ -193,6 +193,23 @@ ARCHIVE_NAME = _env(
     "The archive's name, shown in every page header and in exports.",
 )
 
+ARCHIVE_DESCRIPTION = _env(
+    "FONDS_ARCHIVE_DESCRIPTION",
+    "Records of the national and grassroots organizations, and of the individuals, who "
+    "campaigned from the 1960s to the 1990s for the freedom of Jews in the Soviet Union to "
+    "live as Jews and to emigrate.",
+    "The sentence under the archive's name on the home page (empty: none).",
+)
+SEARCH_EXAMPLES = [
+    example.strip()
+    for example in _env(
+        "FONDS_SEARCH_EXAMPLES",
+        "Sharansky, Щаранский, Helsinki, rally",
+        "Comma-separated examples shown in the home page's search box (empty: none).",
+    ).split(",")
+    if example.strip()
+]
+
 ARCHIVE_ACCENT_COLOUR = _env(
     "FONDS_ARCHIVE_ACCENT_COLOUR",
     "#0b4f8a",

@@ -189,3 +189,107 @@ def test_export_command_writes_every_registered_format(tmp_path):
     assert "DEMO-001" in ead and "INTERNAL-MARKER" not in ead
     assert run(tmp_path, "export", "nope").returncode == 2
     assert run(tmp_path, "export", "ead-source", "NOPE").returncode == 1
+
+
+def test_search_and_load_print_titles_and_names_as_written(tmp_path, corpus):
+    """Titles are data: ':A:' is no emoji code and '[bold]' no markup."""
+    from tests.factories import ead2002, write
+
+    run(tmp_path, "load", str(corpus / "nyu-wag025-002-jewish-labor-committee.xml"), check=True)
+    found = run(tmp_path, "search", "General Files", "--limit", "50", check=True).stdout
+    assert "Subseries IV:A: General Files" in found
+    marked = (
+        '<c level="file" id="m1"><did>'
+        "<unittitle>[bold]Appeals[/bold] :smile: [link=x]y[/link]</unittitle></did></c>"
+    )
+    write(tmp_path / "marked.xml", ead2002("MARK-1", marked))
+    run(tmp_path, "load", str(tmp_path / "marked.xml"), check=True)
+    found = run(tmp_path, "search", "Appeals", check=True).stdout
+    assert "[bold]Appeals[/bold] :smile: [link=x]y[/link]" in found
+    broken = write(tmp_path / "box:A:[bold]1[red].xml", "<ead><eadheader>")
+    result = run(tmp_path, "load", str(broken))
+    assert result.returncode == 1
+    assert "box:A:[bold]1[red].xml:1:" in result.stderr
+
+
+def test_a_file_that_replaces_one_loaded_earlier_in_the_run_is_named_and_counted_once(
+    tmp_path, corpus
+):
+    """Both saa-c1571 files are collection C1571; ehri-comprehensive-ead3 and
+    saa-kitchen-sink are both hua88888-HOLLISnumber: the summary counts what the run
+    left in the database, and says which file replaced which."""
+    names = [
+        "saa-c1571-ead3.xml",
+        "saa-c1571-ead3-undeprecated.xml",
+        "ehri-comprehensive-ead3.xml",
+        "saa-kitchen-sink-at-enumerated.xml",
+        "nyu-tam183-new-jewish-agenda.xml",
+    ]
+    result = run(tmp_path, "load", *(str(corpus / n) for n in names), check=True)
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert warnings == [
+        f"{corpus / 'saa-c1571-ead3-undeprecated.xml'}: warning: collection C1571 was loaded "
+        f"from {corpus / 'saa-c1571-ead3.xml'} earlier in this run; this file replaces it",
+        f"{corpus / 'saa-kitchen-sink-at-enumerated.xml'}: warning: collection "
+        f"hua88888-HOLLISnumber was loaded from {corpus / 'ehri-comprehensive-ead3.xml'} "
+        "earlier in this run; this file replaces it",
+    ]
+    in_database = component_count(tmp_path)
+    assert [c for c, _ in collections(tmp_path)] == ["C1571", "hua88888-HOLLISnumber", "tam_183"]
+    assert (
+        f"loaded 3, replaced 0, unchanged 0, skipped 0, superseded 2; {in_database:,} components"
+        in result.stdout
+    )
+    # again: the first of each pair replaces what the second left, and is superseded
+    again = run(tmp_path, "load", *(str(corpus / n) for n in names), check=True)
+    assert f"loaded 0, replaced 2, unchanged 1, skipped 0, superseded 2; {in_database - 109:,}" in (
+        again.stdout
+    )
+    assert component_count(tmp_path) == in_database
+
+
+def run_in_terminal(home: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``fonds ARGS`` with standard error on a pseudo-terminal, as in a shell:
+    (exit status, standard output, everything written to the terminal)."""
+    import os
+    import pty
+
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fonds", *args],
+        env=fonds_env(home, COLUMNS="120", LINES="40", TERM="xterm"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(terminal)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the other end closed: the process is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    stdout = process.stdout.read().decode() if process.stdout else ""
+    return process.wait(timeout=600), stdout, shown.decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_load_shows_progress_on_a_terminal_and_nothing_else_elsewhere(tmp_path, corpus):
+    big = corpus / "pulfa-c0140-single-items.xml"  # 3.9 MB, 3,916 components
+    status, stdout, shown = run_in_terminal(tmp_path / "a", "load", str(big))
+    assert status == 0, shown
+    # the loading bar (file name, megabytes) and the indexing bar (documents)
+    assert "pulfa-c0140-single-items" in shown and " MB" in shown
+    assert re.search(r"indexing .*\d+/\d+", shown), shown[-2000:]
+    assert "loaded 1," in stdout
+    # standard error a file or a pipe: no bar, no escape codes
+    piped = run(tmp_path / "b", "load", str(big), check=True)
+    assert "\x1b[" not in piped.stderr and "indexing" not in piped.stderr
+    # --quiet on a terminal: no bar either
+    status, _, shown = run_in_terminal(tmp_path / "c", "load", "--quiet", str(big))
+    assert status == 0 and "indexing" not in shown

@@ -27,6 +27,7 @@ from lxml import etree
 
 from fonds import __version__
 from fonds.formats.ead import COMPONENT_TAG
+from fonds.formats.markup import is_internal
 from fonds.formats.xmlsafe import localname, safe_parser
 
 from . import presentation
@@ -63,7 +64,7 @@ def public_ead(source: bytes, hidden: Mapping[int, str] | None = None) -> bytes:
     tree = root.getroottree()
     doomed = _components_at(root, hidden) if hidden else []
     for element in list(root.iter()):
-        if not isinstance(element.tag, str) or element.get("audience") != "internal":
+        if not isinstance(element.tag, str) or not is_internal(element):
             continue
         if localname(element.tag) in ("eadheader", "control"):
             del element.attrib["audience"]

@@ -28,7 +28,7 @@ from .archival import (
     Note,
 )
 from .errors import FormatError, column_of
-from .markup import attribute, nfc, plain, safe_href, text_of, to_html
+from .markup import attribute, is_internal, nfc, plain, safe_href, text_of, to_html
 from .xmlsafe import iterparse, localname, namespace
 
 EAD2002_NS = "urn:isbn:1-931666-22-9"
@@ -58,10 +58,6 @@ def identifier_slug(value: str) -> str:
     """A URL-safe identifier: ``10660245#ENG`` becomes ``10660245-ENG``."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", value.strip())
     return re.sub(r"-{2,}", "-", slug).strip("-._")[:200]
-
-
-def is_internal(element: Any) -> bool:
-    return (element.get("audience") or "").strip().lower() == "internal"
 
 
 class EADReader:

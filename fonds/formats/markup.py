@@ -111,9 +111,19 @@ _INLINE = frozenset(
 )
 
 
+def is_internal(element: Any) -> bool:
+    """Marked ``audience="internal"``: for staff only."""
+    return (element.get("audience") or "").strip().lower() == "internal"
+
+
+def _holds_internal(element: Any) -> bool:
+    return any(is_internal(e) for e in element.iterdescendants("{*}*"))
+
+
 def text_of(element: Any, skip: frozenset[str] = frozenset()) -> str:
-    """The plain text of an element, white space collapsed, optionally skipping children."""
-    if not skip:
+    """The plain text of an element, white space collapsed, optionally skipping children;
+    descendants marked internal are left out."""
+    if not skip and not _holds_internal(element):
         return plain("".join(element.itertext()))
     parts: list[str] = []
     _collect_text(element, skip, parts)
@@ -125,7 +135,11 @@ def _collect_text(element: Any, skip: frozenset[str], parts: list[str]) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
-        if isinstance(child.tag, str) and localname(child.tag) not in skip:
+        if (
+            isinstance(child.tag, str)
+            and localname(child.tag) not in skip
+            and not is_internal(child)
+        ):
             _collect_text(child, frozenset(), parts)
             # Block elements end a word even when the source has no white space
             # between them ("<note>Name (1918-1993)</note><p>Nikos...").
@@ -189,7 +203,7 @@ def _children(element: Any, w: _Writer, skip: frozenset[str]) -> None:
     for child in element:
         if isinstance(child.tag, str):
             name = localname(child.tag)
-            if name not in skip and name not in _SKIP:
+            if name not in skip and name not in _SKIP and not is_internal(child):
                 _element(child, name, w)
         w.text(child.tail)
 

@@ -29,6 +29,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "pages/home.html",
         {
             "overview": overview,
+            "archive_description": settings.ARCHIVE_DESCRIPTION,
+            "search_placeholder": (
+                ", ".join(settings.SEARCH_EXAMPLES) + "…" if settings.SEARCH_EXAMPLES else ""
+            ),
             "collection_count": Collection.objects.count(),
             "component_count": Component.objects.count(),
             "recent": Collection.objects.order_by("title")[:12],

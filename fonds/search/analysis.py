@@ -29,7 +29,9 @@ import icu
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7" + (
     "\u0610-\u061a\u064b-\u065f\u0670\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 )
-WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*", re.UNICODE)
+# An apostrophe inside a word belongs to it (O'Brien, ריצ'רד), as do Hebrew's geresh
+# and gershayim (ריצ׳רד, צה״ל), which the apostrophe and the quote often stand in for.
+WORD = re.compile(rf"[\w{_MARKS}]+(?:['’\u05f3\u05f4][\w{_MARKS}]+)*", re.UNICODE)
 
 _LATIN_SPECIAL = str.maketrans(
     {
@@ -45,6 +47,8 @@ _LATIN_SPECIAL = str.maketrans(
         "ŋ": "n",
         "’": "",
         "'": "",
+        "\u05f3": "",  # geresh
+        "\u05f4": "",  # gershayim
     }
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")

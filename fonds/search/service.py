@@ -13,7 +13,7 @@ done by the next ``sync()``, which every ``fonds`` command and the server run fi
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,20 +177,43 @@ def enqueue_all_collections() -> None:
     enqueue(*(f"collection:{i}" for i in identifiers))
 
 
-def sync() -> int:
-    """Bring the index up to date with the tasks the database holds; return how many."""
+def pending_documents() -> int:
+    """About how many documents the next :func:`sync` writes (for a progress bar): a
+    collection's components, hidden ones included, and one for every other record."""
+    from fonds.findingaids.models import Collection
+
+    owners = list(IndexTask.objects.values_list("owner", flat=True))
+    collections = [o.partition(":")[2] for o in owners if o.startswith("collection:")]
+    counts = Collection.all_objects.filter(identifier__in=collections).values_list(
+        "component_count", flat=True
+    )
+    return len(owners) + sum(counts)
+
+
+def sync(progress: Callable[[int], None] | None = None) -> int:
+    """Bring the index up to date with the tasks the database holds; return how many.
+    ``progress`` is called with 1 for each document written."""
     tasks = list(IndexTask.objects.order_by("queued_at"))
     if not tasks:
         return 0
     variants = Variants()
     owners = [t.owner for t in tasks]
     backend = get_backend()
-    backend.replace(owners, _documents(owners, variants))
+    documents = _documents(owners, variants)
+    if progress is not None:
+        documents = _counted(documents, progress)
+    backend.replace(owners, documents)
     with transaction.atomic():
         for task in tasks:
             # a task queued again while we indexed keeps its place for the next sync
             IndexTask.objects.filter(pk=task.pk, queued_at=task.queued_at).delete()
     return len(tasks)
+
+
+def _counted(documents: Iterable[Any], progress: Callable[[int], None]) -> Iterator[Any]:
+    for document in documents:
+        yield document
+        progress(1)
 
 
 def _documents(owners: Iterable[str], variants: Variants) -> Iterable[Any]:

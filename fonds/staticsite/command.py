@@ -17,6 +17,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from fonds.terminal import console
+
 from .exporter import ExportError, Options, Report, export_site
 from .search import SearchIndexError, pagefind_version
 
@@ -40,8 +42,8 @@ class _Bar:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = console()
+    err = console(stderr=True)
     options = Options(
         site_url=args.url or "",
         base_path=args.base_path or "",

@@ -1,4 +1,5 @@
-"""axe-core on every page type, and a screenshot of each.
+"""axe-core on every page type (the printable roster and the research guides among
+them), and a screenshot of each.
 
 axe-core comes from npm (package.json at the repository root) and is injected
 into the page, which the site's CSP (script-src 'self') would refuse: these
@@ -44,11 +45,14 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "organization": ("/roster/ncsj/", None),
     "person": ("/roster/natan-sharansky/", None),
     "roster-graph": ("/roster/graph/", None),
+    "roster-print": ("/roster/print/", None),
     "timeline": ("/timeline/", None),
     "event": ("/timeline/1977-03-15-shcharansky-arrested/", None),
     "bibliography": ("/bibliography/", None),
     "work": ("/bibliography/beckerman-2010/", None),
     "page": ("/pages/about/", None),
+    "guides": ("/guides/", None),
+    "guide": ("/guides/immigration-and-resettlement/", None),
 }
 
 AXE_RUN = """async (tags) => {

@@ -256,3 +256,37 @@ def test_digital_objects_and_terms_are_attached():
     assert collection.components.filter(has_digital_object=True).exists()
     assert collection.terms.filter(component__isnull=True).exists()
     assert collection.creators.exists()
+
+
+def test_internal_parts_of_public_elements_are_left_out(tmp_path, client):
+    """A paragraph of a public note, a phrase of a title, marked internal: nowhere public
+    (rows, page, search, the EAD download), while the rest of the element is kept."""
+    from fonds.search.service import SearchRequest, search, sync
+
+    folder = (
+        '<c level="file" id="f1"><did><unittitle>Appeals <emph audience="Internal">'
+        "SECRET-TITLE</emph> to Congress</unittitle></did>"
+        '<scopecontent><p>Letters to senators.</p><p audience="internal">SECRET-PARAGRAPH</p>'
+        "</scopecontent></c>"
+    )
+    biography = '<bioghist><p>Founded 1964.</p><p audience="internal">SECRET-HISTORY</p></bioghist>'
+    load_file(write(tmp_path / "parts.xml", ead2002("PARTS-1", folder, biography)))
+    sync()
+    component = Component.objects.get(collection__identifier="PARTS-1", ref="f1")
+    assert component.title == "Appeals to Congress"
+    assert "Letters to senators." in str(component.notes)
+    collection = Collection.objects.get(identifier="PARTS-1")
+    assert "Founded 1964." in str(collection.notes)
+    rows = str([*Component.all_objects.values_list("title", "title_html", "notes")]) + str(
+        [*Collection.all_objects.values_list("title", "notes", "abstract")]
+    )
+    pages = [
+        client.get("/collections/PARTS-1/").content.decode(),
+        client.get("/collections/PARTS-1/f1/").content.decode(),
+        b"".join(client.get("/collections/PARTS-1/ead.xml").streaming_content).decode(),
+    ]
+    for secret in ("SECRET-TITLE", "SECRET-PARAGRAPH", "SECRET-HISTORY"):
+        assert secret not in rows
+        assert not any(secret in page for page in pages)
+        assert search(SearchRequest(text=secret)).total == 0
+    assert "Letters to senators." in pages[1]

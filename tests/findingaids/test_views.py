@@ -62,3 +62,38 @@ def test_ead_markup_is_sanitized(client, tmp_path):
     assert "<script>" not in html
     assert 'href="https://example.org/ok"' in html
     assert "bad link" in html  # the text stays, the link goes
+
+
+def test_the_digital_objects_section_of_collection_and_component_pages(client):
+    from lxml import html as lxml_html
+
+    load_file(corpus_file("saa-c1571-ead3.xml"))  # one dao on the collection itself
+    page = lxml_html.fromstring(client.get("/collections/C1571/").content)
+    section = page.get_element_by_id("digital")
+    assert section.tag == "section" and section.get("aria-labelledby") == "digital-heading"
+    assert section.xpath("string(h2)") == "Digital objects"
+    links = section.xpath(".//li/a")
+    assert [(a.text_content(), a.get("href")) for a in links] == [
+        ("Princeton University Manuscripts Division", "bioghist-images/shieldlogo.jpg")
+    ]
+    assert page.xpath("//a[@href='#digital']")  # in the page's table of contents
+    # a folder's page lists its own digital objects, and a collection without any
+    # at its top has no such section
+    load_file(corpus_file("saa-umn-yusa0008-ead3.xml"))
+    folder = Component.objects.filter(
+        collection__identifier="yusa0008", digital_objects__isnull=False
+    ).first()
+    expected = folder.digital_objects.all()
+    assert expected
+    page = lxml_html.fromstring(client.get(folder.get_absolute_url()).content)
+    items = page.get_element_by_id("digital").xpath(".//li")
+    assert len(items) == expected.count()
+    assert expected[0].title in items[0].text_content() or expected[0].href in (
+        items[0].text_content() + "".join(items[0].xpath(".//a/@href"))
+    )
+    assert (
+        not Collection.objects.get(identifier="yusa0008")
+        .digital_objects.filter(component__isnull=True)
+        .exists()
+    )
+    assert 'id="digital"' not in client.get("/collections/yusa0008/").content.decode()

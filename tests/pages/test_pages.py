@@ -44,3 +44,32 @@ def test_demo_pages_load_and_show(client):
     assert 'href="/pages/about/"' in home
     about = client.get("/pages/about/")
     assert about.status_code == 200 and "<code>DEMO-</code>" in about.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_top_of_the_home_page_comes_from_configuration(client, settings):
+    from lxml import html as lxml_html
+
+    def top() -> tuple[list[str], list[str]]:
+        page = lxml_html.fromstring(client.get("/").content)
+        hero = page.xpath("//section[@class='hero']")[0]
+        return hero.xpath(".//p[@class='lead']/text()"), hero.xpath(
+            ".//input[@id='home-q']/@placeholder"
+        )
+
+    # the demo archive's, by default
+    lead, placeholder = top()
+    assert lead == [settings.ARCHIVE_DESCRIPTION]
+    assert lead[0].startswith("Records of the national and grassroots organizations")
+    assert placeholder == ["Sharansky, Щаранский, Helsinki, rally…"]
+    # another archive's, as its configuration says
+    settings.ARCHIVE_DESCRIPTION = "Papers of <the> river pilots' guild, 1850-1950."
+    settings.SEARCH_EXAMPLES = ["Mississippi", "steamboat"]
+    lead, placeholder = top()
+    assert lead == ["Papers of <the> river pilots' guild, 1850-1950."]  # text, escaped
+    assert placeholder == ["Mississippi, steamboat…"]
+    assert "grassroots" not in client.get("/").content.decode()
+    # and none at all
+    settings.ARCHIVE_DESCRIPTION = ""
+    settings.SEARCH_EXAMPLES = []
+    assert top() == ([], [])

@@ -119,11 +119,30 @@ def test_date_range_matches_overlapping_records():
         ).values_list("ref", flat=True)
     }
     assert expected and expected <= found
-    # a folder dated 1968-1972 is found by 1970-1975
+    # folders that begin before 1970 and end within the range (1966-1970, 1939-1972,
+    # 1945-1974 ...) are found, as are those that span it (1933-1985)
     straddling = Component.objects.filter(
-        begin_year__lt=1970, end_year__gte=1970, end_year__lte=1975
+        collection__identifier="wag_232",
+        begin_year__lt=1970,
+        end_year__gte=1970,
+        end_year__lte=1975,
     )
-    assert all(f"component:wag_232/{c.ref}" in found for c in straddling)
+    assert straddling.count() >= 5
+    assert straddling.filter(begin_year=1966, end_year=1970).exists()
+    spanning = Component.objects.filter(
+        collection__identifier="wag_232", begin_year__lt=1970, end_year__gt=1975
+    )
+    assert spanning.exists()
+    assert {f"component:wag_232/{c.ref}" for c in [*straddling, *spanning]} <= found
+    # records wholly before or after the range are not
+    outside = (
+        Component.objects.filter(collection__identifier="wag_232")
+        .exclude(begin_year__lte=1975, end_year__gte=1970)
+        .exclude(begin_year__isnull=True)
+        .exclude(end_year__isnull=True)
+    )
+    assert outside.exists()
+    assert not {f"component:wag_232/{c.ref}" for c in outside} & found
     # undated folders are not
     undated = Component.objects.filter(collection__identifier="wag_232", undated=True)
     assert undated.exists()

@@ -28,7 +28,6 @@ SCHEMA_VERSION = "3"
 TEXT_FIELDS = {"title": 4.0, "names": 2.0, "variants": 1.5, "body": 1.0, "context": 0.3}
 KEY_BOOST = 1.2
 CONTEXT_BOOST = TEXT_FIELDS["context"]
-CONTEXT_BOOST = TEXT_FIELDS["context"]
 WRITER_HEAP = 128_000_000
 LOCK_WAIT_SECONDS = 120
 SEGMENT_SIZE = 100_000  # terms counted per segment: above any facet's distinct values
