@@ -19,6 +19,9 @@
   each a ``<section class="eac-bioghist">``. The ``abstract`` is the ``summary``.
 * Relations come cpf, resource, function (the order 2010 requires), each in document
   order.
+* ``localControl`` and ``localDescription`` give a :class:`LocalTerm` per ``term``
+  (a ``localDescription`` without a term, a place say, is left out); an
+  ``otherRecordId``'s ``@localType`` is kept by its value.
 """
 
 from __future__ import annotations
@@ -98,6 +101,14 @@ class Relation:
 
 
 @dataclass
+class LocalTerm:
+    """A ``localControl`` or ``localDescription`` term and its ``@localType``."""
+
+    local_type: str | None
+    term: str
+
+
+@dataclass
 class AuthorityRecord:
     """A corporate body, person or family. ``version`` and ``sourceline`` describe
     the document it was read from and take no part in comparisons."""
@@ -122,6 +133,9 @@ class AuthorityRecord:
     # type, agent_type, agent, datetime (standardDateTime), datetime_text, description
     maintenance_events: list[dict[str, str | None]] = field(default_factory=list)
     other_record_ids: list[str] = field(default_factory=list)
+    other_record_types: dict[str, str] = field(default_factory=dict)  # id: its @localType
+    local_controls: list[LocalTerm] = field(default_factory=list)
+    local_descriptions: list[LocalTerm] = field(default_factory=list)
     sourceline: int | None = field(default=None, compare=False)
 
     @property
@@ -264,7 +278,14 @@ class _Reader:
     def _control(self, control: Any, record: AuthorityRecord) -> None:
         status = control.get("maintenanceStatus") if self.v2 else None
         record.maintenance_status = clean(status) or text_of(self.kid(control, "maintenanceStatus"))
-        record.other_record_ids = self.texts(control, "otherRecordId")
+        for other in self.kids(control, "otherRecordId"):
+            value, local_type = text_of(other), _attr(other, "localType")
+            record.other_record_ids += [value] if value else []
+            if value and local_type:
+                record.other_record_types[value] = local_type
+        for local in self.kids(control, "localControl"):
+            for term in self.texts(local, "term"):
+                record.local_controls.append(LocalTerm(_attr(local, "localType"), term))
         agency = self.kid(control, "maintenanceAgency")
         record.maintenance_agency = "; ".join(self.texts(agency, "agencyName"))
         record.agency_code = next(iter(self.texts(agency, "agencyCode", "otherAgencyCode")), None)
@@ -383,6 +404,9 @@ class _Reader:
             record.occupations += self.texts(item, "term")
         for item in self.described(el, "function"):
             record.functions += self.texts(item, "term")
+        for local in self.described(el, "localDescription"):
+            for term in self.texts(local, "term"):
+                record.local_descriptions.append(LocalTerm(_attr(local, "localType"), term))
         for used in self.described(el, "languageUsed"):
             for language in self.kids(used, "language"):
                 code = clean(language.get("languageCode"))

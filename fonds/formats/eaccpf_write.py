@@ -16,7 +16,9 @@ which is the record except where the version cannot say it. In 2010:
   their non-authorized names one ``alternativeForm`` (the first given);
 * an authorized name without rules gets ``authorizedForm`` "local" (an NMTOKEN is
   required), unless it is the first and only authorized name, which needs no marker;
-* an agency code that is not ISIL-shaped is left out.
+* an agency code that is not ISIL-shaped is left out;
+* a local control or description term without a ``@localType`` is left out (2010
+  requires one).
 
 In both: an empty or unknown maintenanceStatus becomes ``new``/``revised``; a record
 without maintenance events gets one (derived, by "fonds"); a language, script,
@@ -24,7 +26,9 @@ transliteration or rules value the schema would refuse is left out, and so are a
 malformed relation href and an invalid event date (moved to the event's date text);
 a ``local_type`` that contradicts ``name_type`` gives way to it; ``text`` is rebuilt
 from ``parts``; ``parallel`` numbers runs of two or more names 1, 2... In 2.0 a
-relation naming nothing gets the part "unknown".
+relation naming nothing gets the part "unknown". A local term without text is left
+out, and so is a ``@localType`` (of a local term or an otherRecordId) that is not a URI,
+and the type of an id the record does not list.
 
 HTML the reader would not produce is simplified: 2010 keeps only the text of a link
 inside a paragraph and of a formatted chronology event.
@@ -45,6 +49,7 @@ from .eaccpf import (
     TRANSLITERATION_PREFIX,
     VERSIONS,
     AuthorityRecord,
+    LocalTerm,
     NameEntry,
     Relation,
     name_type,
@@ -170,6 +175,14 @@ def as_written(record: AuthorityRecord, version: str = "2010") -> AuthorityRecor
             event["datetime"], event["datetime_text"] = None, event["datetime_text"] or when
         events.append(event)
     out.maintenance_events = events
+    out.other_record_types = {
+        k: v for k, v in out.other_record_types.items() if k in out.other_record_ids and _uri(v)
+    }
+    for terms in (out.local_controls, out.local_descriptions):
+        for term in terms:
+            term.local_type = term.local_type if _uri(term.local_type) else None
+        # 2010 requires the localType of both elements
+        terms[:] = [t for t in terms if t.term and (t.local_type or version == "2.0")]
     _names_as_written(out.names, version)
     for relation in out.relations:
         relation.href = relation.href if _uri(relation.href) else None
@@ -292,14 +305,15 @@ class _Writer:
         if self.v2:
             control.set("maintenanceStatus", r.maintenance_status)
         else:
-            for other in r.other_record_ids:
-                self.sub(control, "otherRecordId", other)
+            self.other_record_ids(control, r)
             self.sub(control, "maintenanceStatus", r.maintenance_status)
         agency = self.sub(control, "maintenanceAgency")
         if r.agency_code:
             self.sub(agency, "agencyCode", r.agency_code)
         if not (self.v2 and r.agency_code and not r.maintenance_agency):
             self.sub(agency, "agencyName", r.maintenance_agency)
+        if not self.v2:
+            self.local_terms(control, "localControl", r.local_controls)
         history = self.sub(control, "maintenanceHistory")
         for e in r.maintenance_events:
             event = self.sub(
@@ -319,14 +333,26 @@ class _Writer:
         for source in r.sources:
             self.sub(self.sub(sources, "source"), "reference" if self.v2 else "sourceEntry", source)
         if self.v2:
-            for other in r.other_record_ids:
-                self.sub(control, "otherRecordId", other)
+            self.other_record_ids(control, r)
+            self.local_terms(control, "localControl", r.local_controls)
             for (kind, value), ident in self.conventions.items():
                 declaration = self.sub(control, "conventionDeclaration", id=ident)
                 self.sub(
                     declaration, "reference", f"Transliteration: {value}" if kind == "t" else value
                 )
                 self.sub(declaration, "shortCode", value)
+
+    def other_record_ids(self, control: Any, r: AuthorityRecord) -> None:
+        for other in r.other_record_ids:
+            self.sub(control, "otherRecordId", other, localType=r.other_record_types.get(other))
+
+    def local_terms(self, parent: Any, name: str, terms: list[LocalTerm]) -> None:
+        """``localControl`` or ``localDescription`` elements, one a term (2.0 wraps the
+        descriptions in ``localDescriptions``)."""
+        if terms and self.v2 and name == "localDescription":
+            parent = self.sub(parent, "localDescriptions")
+        for term in terms:
+            self.sub(self.sub(parent, name, localType=term.local_type), "term", term.term)
 
     # -- names and dates ---------------------------------------------------------
 
@@ -422,6 +448,7 @@ class _Writer:
         if self.v2:  # the 2.0 order: functions, languagesUsed, occupations, places
             self.terms(el, "function", r.functions)
             self.languages(el, r.languages_used)
+            self.local_terms(el, "localDescription", r.local_descriptions)
             self.terms(el, "occupation", r.occupations)
         places = self.sub(el, "places") if r.places and self.v2 else el
         for place in r.places:
@@ -435,6 +462,7 @@ class _Writer:
         if existence and self.v2:
             self.dates(self.sub(el, "existDates"), r.existence, r.existence_text)
         if not self.v2:
+            self.local_terms(el, "localDescription", r.local_descriptions)
             self.terms(el, "function", r.functions)
             self.languages(el, r.languages_used)
             self.terms(el, "occupation", r.occupations)
