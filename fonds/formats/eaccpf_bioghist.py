@@ -276,6 +276,7 @@ class BiogHistWriter:
                 self.inline(dest, _content(node), more)
 
     def text(self, dest: Any, text: str, styles: tuple[str, ...]) -> None:
+        text = WHITE_SPACE.sub(" ", text)  # as the reader takes it: a line break is a space
         css = ";".join(s for s in _STYLE_ORDER if s in styles)
         parent = etree.QName(dest).localname
         cite = "cite" in styles and parent != "reference"  # in 2.0 the reference says it
