@@ -231,6 +231,11 @@ class NameMatch(models.Model):
     def accepted(self) -> bool:
         return self.status in (self.AUTO, self.CONFIRMED)
 
+    @property
+    def decided(self) -> bool:
+        """An archivist confirmed or rejected it: reconciliation leaves it alone."""
+        return self.status in (self.CONFIRMED, self.REJECTED)
+
 
 class Appearance(models.Model):
     """Where a roster record appears: a collection, and the component when it is one."""

@@ -20,7 +20,12 @@ unique for its name, is accepted; a lower or an ambiguous one waits for an archi
 name's text, so they survive a reload of the finding aid.
 
 Names in the text of the records (notes, titles) are found with the search index: a
-phrase search for each multi-word roster name.
+phrase search for each roster name of two words or more, page by page, up to 500
+records a name. Each name found is a match too (kind and method ``text``), scored
+0.90, or 0.80 when it starts with a lower-case word ("the Joint" is a common phrase as
+much as a name): such a name, and one that two roster records share, waits for an
+archivist, who reviews them in the same admin list; the accepted ones make the
+"named in the text" appearances.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ NAME_KINDS = ("persname", "corpname", "famname", "name")
 AGENT_KIND = {"persname": "person", "famname": "family", "corpname": "organization"}
 ACCEPT = 0.9
 KEEP = 0.68
+ACCEPTED = (NameMatch.AUTO, NameMatch.CONFIRMED)
 SIMILAR_WEIGHT = 0.85
 
 _DATES = re.compile(
@@ -235,12 +241,12 @@ def reconcile() -> Summary:
 
 
 def rebuild_appearances() -> int:
-    """Appearances from the accepted matches of access terms (not text ones)."""
+    """Appearances from the accepted matches of access terms; those of names found in
+    the text go with their match when it is no longer accepted."""
+    Appearance.objects.filter(role=Appearance.TEXT).exclude(match__status__in=ACCEPTED).delete()
     Appearance.objects.exclude(role=Appearance.TEXT).delete()
     rows: dict[tuple[int, int, str, str], int] = {}
-    for match in NameMatch.objects.filter(status__in=[NameMatch.AUTO, NameMatch.CONFIRMED]).exclude(
-        kind="text"
-    ):
+    for match in NameMatch.objects.filter(status__in=ACCEPTED).exclude(kind="text"):
         terms = AccessTerm.objects.filter(text=match.text, kind=match.kind).values_list(
             "collection_id", "component__ref", "relation"
         )
@@ -263,37 +269,129 @@ def rebuild_appearances() -> int:
     return len(rows)
 
 
-def text_appearances(limit_per_name: int = 500) -> int:
-    """Where roster names (of two words or more) occur in the records' text."""
-    from fonds.findingaids.models import Collection
-    from fonds.search.service import SearchRequest, search
+# -- names in the text ----------------------------------------------------------------
 
-    Appearance.objects.filter(role=Appearance.TEXT).delete()
-    collections = dict(Collection.objects.values_list("identifier", "id"))
-    rows: set[tuple[int, int, str]] = set()
-    names: list[tuple[int, str]] = list(
-        Agent.objects.filter(published=True).values_list("id", "authorized_name")
-    )
-    names += list(AgentName.objects.filter(agent__published=True).values_list("agent_id", "name"))
+TEXT_SCORE = 0.9  # a name of one record, found as written
+COMMON_PHRASE_SCORE = 0.8  # a name that starts with a lower-case word: "the Joint"
+TEXT_LIMIT = 500  # records per name
+
+
+def text_candidates() -> dict[str, list[Candidate]]:
+    """Each roster name of two words or more (in direct order), and whose it is."""
+    names = list(Agent.objects.filter(published=True).values_list("id", "authorized_name"))
+    names += AgentName.objects.filter(agent__published=True).values_list("agent_id", "name")
+    phrases: dict[str, dict[int, Candidate]] = defaultdict(dict)
     for agent_id, name in names:
-        for form in name_forms(name)[-1:]:  # the direct order
-            if len(form.split()) < 2:
-                continue
-            results = search(SearchRequest(text=f'"{form}"', limit=100, facets=[], offset=0))
-            for hit in results.hits[:limit_per_name]:
-                kind, _, rest = hit.key.partition(":")
-                if kind == "collection" and rest in collections:
-                    rows.add((agent_id, collections[rest], ""))
-                elif kind == "component":
-                    identifier, _, ref = rest.partition("/")
-                    if identifier in collections:
-                        rows.add((agent_id, collections[identifier], ref))
+        form = name_forms(name)[-1]  # the direct order
+        if len(form.split()) < 2:
+            continue
+        score = COMMON_PHRASE_SCORE if form[0].islower() else TEXT_SCORE
+        held = phrases[form].get(agent_id)
+        if held is None or score > held.score:
+            phrases[form][agent_id] = Candidate(agent_id, score, "text", name)
+    return {phrase: list(found.values()) for phrase, found in phrases.items()}
+
+
+def text_places(phrase: str, limit: int = TEXT_LIMIT) -> set[tuple[int, str]]:
+    """(collection id, component ref or "") of the public records whose text has the
+    phrase, page by page (the search gives at most MAX_LIMIT hits a request)."""
+    from fonds.findingaids.models import Collection
+    from fonds.search.service import MAX_LIMIT, SearchRequest, search
+
+    collections = dict(Collection.objects.values_list("identifier", "id"))
+    places: set[tuple[int, str]] = set()
+    offset = 0
+    while offset < limit:
+        results = search(
+            SearchRequest(
+                text=f'"{phrase}"',
+                filters={"type": ["collection", "component"]},
+                limit=min(MAX_LIMIT, limit - offset),
+                facets=[],
+                offset=offset,
+            )
+        )
+        for hit in results.hits:
+            kind, _, rest = hit.key.partition(":")
+            identifier, _, ref = rest.partition("/") if kind == "component" else (rest, "", "")
+            if identifier in collections:
+                places.add((collections[identifier], ref))
+        offset += len(results.hits)
+        if not results.hits or offset >= results.total:
+            break
+    return places
+
+
+def add_text_appearances(matches: Iterable[NameMatch], limit: int = TEXT_LIMIT) -> int:
+    """Appearances for accepted text matches that have none (one just confirmed)."""
+    rows = []
+    for match in matches:
+        if match.kind != "text" or not match.accepted or match.appearance_set.exists():
+            continue
+        rows += [
+            Appearance(
+                agent_id=match.agent_id,
+                collection_id=collection_id,
+                component_ref=ref,
+                role=Appearance.TEXT,
+                match=match,
+            )
+            for collection_id, ref in text_places(match.text, limit)
+        ]
+    Appearance.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def text_appearances(limit_per_name: int = TEXT_LIMIT) -> int:
+    """Where roster names (of two words or more) occur in the records' text.
+
+    Each name found is a match of kind "text" and method "text", scored and decided as
+    :func:`status_for` says (a name two records share waits for an archivist), kept
+    by its text so that decisions survive; each accepted one appears in up to
+    ``limit_per_name`` records."""
+    existing = {(m.text, m.agent_id): m for m in NameMatch.objects.filter(kind="text")}
+    seen: set[tuple[str, int]] = set()
+    found: dict[int, set[tuple[int, str]]] = {}  # match id: places
+    for phrase, candidates in text_candidates().items():
+        places = text_places(phrase, limit_per_name)
+        if not places:
+            continue
+        for candidate in candidates:
+            seen.add((phrase, candidate.agent_id))
+            match = _keep(existing.get((phrase, candidate.agent_id)), phrase, "text", candidate)
+            match.status = match.status if match.decided else status_for(candidates, candidate)
+            match.save()
+            found[match.pk] = places
+    stale = [m.pk for key, m in existing.items() if key not in seen and not m.decided]
+    NameMatch.objects.filter(pk__in=stale).delete()
+    Appearance.objects.filter(role=Appearance.TEXT).delete()
+    accepted = NameMatch.objects.filter(pk__in=found, status__in=ACCEPTED)
+    rows = {
+        (match.agent_id, collection_id, ref): match.pk
+        for match in accepted.order_by("-score", "pk")
+        for collection_id, ref in found[match.pk]
+    }
     Appearance.objects.bulk_create(
         [
-            Appearance(agent_id=a, collection_id=c, component_ref=r, role=Appearance.TEXT)
-            for a, c, r in rows
+            Appearance(
+                agent_id=agent_id,
+                collection_id=collection_id,
+                component_ref=ref,
+                role=Appearance.TEXT,
+                match_id=match_id,
+            )
+            for (agent_id, collection_id, ref), match_id in rows.items()
         ],
         batch_size=1000,
         ignore_conflicts=True,
     )
     return len(rows)
+
+
+def _keep(match: NameMatch | None, text: str, kind: str, candidate: Candidate) -> NameMatch:
+    """The match of ``text`` to the candidate's record, new or brought up to date."""
+    match = match or NameMatch(text=text, kind=kind, agent_id=candidate.agent_id)
+    match.score, match.method = candidate.score, candidate.method
+    match.matched_name = candidate.matched_name[:500]
+    return match

@@ -323,3 +323,60 @@ def test_a_loaded_record_shows_its_related_resources_and_no_name_twice(client):
     assert "(its creator)" in resources
     names = page.split('id="names-heading"', 1)[1].split("</table>", 1)[0]
     assert "Bosswell family" in names and ">Boswell family<" not in names
+
+
+def test_names_in_the_text_are_matches_an_archivist_reviews(client, django_user_model, tmp_path):
+    from fonds.authorities.reconciliation import text_appearances
+    from tests.factories import ead2002, folders, write
+
+    # 130 folders name Ida Nudel in their titles: more than one page of search hits
+    many = folders(130, prefix="Letters to Ida Nudel, part")
+    once = (
+        '<c level="file" id="g1"><did><unittitle>Notes on Ида Нудель and on '
+        "Morris B. Abram</unittitle></did></c>"
+        '<c level="file" id="g2"><did><unittitle>Cables from the Joint</unittitle></did></c>'
+    )
+    load(write(tmp_path / "t.xml", ead2002("TXT-1", many + once)), DEMO / "roster.yaml")
+    reconcile()
+    sync()
+    assert text_appearances() >= 131  # Ida Nudel's 130 folders, Morris B. Abram's one
+    nudel = NameMatch.objects.get(kind="text", text="Ida Nudel")
+    assert (nudel.method, nudel.score, nudel.status) == ("text", 0.9, NameMatch.AUTO)
+    assert nudel.agent.identifier == "ida-nudel" and nudel.matched_name == "Ida Nudel"
+    named = Appearance.objects.filter(match=nudel, role=Appearance.TEXT)
+    assert named.count() == 130  # every folder, past the 100 hits of one search page
+    abram = NameMatch.objects.get(kind="text", text="Morris B. Abram")
+    assert abram.status == NameMatch.AUTO
+    assert Appearance.objects.filter(match=abram, component_ref="g1").exists()
+    # a name that is a common phrase as well waits for an archivist
+    joint = NameMatch.objects.get(kind="text", text="the Joint")
+    assert (joint.agent.identifier, joint.score, joint.status) == ("jdc", 0.8, "uncertain")
+    assert not Appearance.objects.filter(match=joint).exists()
+    # found by another of its names, in Cyrillic
+    variant = NameMatch.objects.get(kind="text", text="Ида Нудель")
+    assert (variant.score, variant.status) == (0.9, NameMatch.AUTO)
+    assert Appearance.objects.filter(match=variant, component_ref="g1").exists()
+    admin = django_user_model.objects.create_superuser("archivist", "a@example.org", "pw-123456")
+    client.force_login(admin)
+    listing = client.get("/admin/authorities/namematch/", {"kind": "text"}).content.decode()
+    assert "Ида Нудель" in listing and "Ida Nudel" in listing
+    for action, match in (("reject", variant), ("reject", nudel)):
+        response = client.post(
+            "/admin/authorities/namematch/", {"action": action, "_selected_action": [match.pk]}
+        )
+        assert response.status_code == 302
+    assert not Appearance.objects.filter(agent__identifier="ida-nudel").exists()
+    variant.refresh_from_db()
+    assert variant.status == NameMatch.REJECTED and variant.decided_by == "archivist"
+    client.post(
+        "/admin/authorities/namematch/", {"action": "confirm", "_selected_action": [variant.pk]}
+    )
+    assert Appearance.objects.filter(match=variant, component_ref="g1").exists()
+    # decisions survive the next run
+    text_appearances()
+    nudel.refresh_from_db()
+    variant.refresh_from_db()
+    assert (nudel.status, variant.status) == (NameMatch.REJECTED, NameMatch.CONFIRMED)
+    assert not Appearance.objects.filter(match=nudel).exists()
+    named = Appearance.objects.filter(agent__identifier="ida-nudel", role=Appearance.TEXT)
+    assert list(named.values_list("component_ref", flat=True)) == ["g1"]
