@@ -204,6 +204,7 @@ class NameMatch(models.Model):
         ("exact", "same name"),
         ("variant", "a variant name"),
         ("romanization", "another spelling or script"),
+        ("initials", "same surname and initials"),
         ("similar", "similar name"),
         ("text", "named in the text"),
     ]

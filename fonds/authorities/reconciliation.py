@@ -10,14 +10,19 @@ method          score when
 exact           1.00  the authorized name, folded (case, accents, NFD/NFC)
 variant         0.97  one of the record's variant names
 romanization    0.90  the romanization keys agree (Щаранский, Shcharansky, Sharansky)
+initials        0.80  forenames given as initials that fit a person's of that surname
+                      ("Feynman, R. P." for Richard Phillips Feynman)
 similar         ≤0.85 token-sort similarity of the keys, 0.85 × similarity
 =============== ===== ==================================================================
 
 Life dates, qualifiers in brackets and heading subdivisions are set aside first, and
-"Surname, Forename" is also tried as "Forename Surname". A match of 0.9 or more,
-unique for its name, is accepted; a lower or an ambiguous one waits for an archivist
-(``uncertain``), who confirms or rejects it in the admin. Decisions are kept by the
-name's text, so they survive a reload of the finding aid.
+"Surname, Forename" (an Arabic comma too) is also tried as "Forename Surname", with the
+fuller forename a bracket gives after initials ("Feynman, R. P. (Richard Phillips)");
+a person's name in direct order of three words or more is also tried with its first
+and last word. A match of 0.9 or more, unique for its name, is accepted; a lower or
+an ambiguous one waits for an archivist (``uncertain``), who confirms or rejects it in
+the admin. Decisions are kept by the name's text, so they survive a reload of the
+finding aid.
 
 Names in the text of the records (notes, titles) are found with the search index: a
 phrase search for each roster name of two words or more, page by page, up to 500
@@ -39,7 +44,7 @@ from django.db import transaction
 from rapidfuzz import fuzz, process
 
 from fonds.findingaids.models import AccessTerm
-from fonds.search.analysis import analyzed, key_text
+from fonds.search.analysis import analyzed, fold, key_text
 
 from .models import Agent, AgentName, Appearance, NameMatch
 
@@ -54,20 +59,28 @@ _DATES = re.compile(
     r",?\s*\(?\s*(?:b\.|d\.|born|died|ca\.|circa)?\s*\d{3,4}\??\s*[-–]\s*(?:\d{3,4}\??)?\s*\)?\s*$"
 )
 _ONE_DATE = re.compile(r",?\s*\(?\s*(?:b\.|d\.|born|died)\s*\d{3,4}\s*\)?\s*$")
-_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+_QUALIFIER = re.compile(r"\s*\(([^()]*)\)\s*$")
+_FULLER = re.compile(r"[^\W\d_][^\d()]*")  # a forename, not a place or a number
+_LETTERS = re.compile(r"[^\W\d_]+")
+ARABIC_COMMA = "\u060c"
+INITIALS_SCORE = 0.8  # same surname, and initials that fit the forenames
 _ACRONYM_DOTS = re.compile(r"\b(?:[A-Z]\.){2,}")
 _ACRONYM = re.compile(r"^[A-Z0-9&]{2,8}$")
 
 
 def name_forms(text: str) -> list[str]:
     """The forms of a heading worth comparing: without dates, qualifiers, subdivisions;
-    and for "Surname, Forename" the direct order too."""
-    base = text.split(" -- ")[0].strip().rstrip(".")
-    previous = None
+    for "Surname, Forename" the direct order too, and for initials followed by the
+    fuller forename in brackets ("Feynman, R. P. (Richard Phillips)") that forename."""
+    base = text.split(" -- ")[0].strip().rstrip(".").replace(ARABIC_COMMA, ",")
+    previous, fuller = None, ""
     while previous != base:
         previous = base
         base = _DATES.sub("", base)
         base = _ONE_DATE.sub("", base)
+        qualifier = _QUALIFIER.search(base)
+        if qualifier and _FULLER.fullmatch(qualifier.group(1)):
+            fuller = fuller or qualifier.group(1).strip()
         base = _QUALIFIER.sub("", base).strip().rstrip(",.")
     base = _ACRONYM_DOTS.sub(lambda m: m.group(0).replace(".", ""), base)  # U.S.S.R.
     forms = [base] if base else [text]
@@ -76,10 +89,25 @@ def name_forms(text: str) -> list[str]:
         # "Surname, Forename[, Sister | Jr.]": the direct order, and with the first
         # forename alone (a patronymic or middle name left out)
         surname, forename = parts[0], parts[1]
-        forms.append(f"{forename} {surname}")
-        if " " in forename:
-            forms.append(f"{forename.split()[0]} {surname}")
+        for given in (forename, fuller) if fuller else (forename,):
+            forms.append(f"{given} {surname}")
+            if " " in given:
+                forms.append(f"{given.split()[0]} {surname}")
     return list(dict.fromkeys(forms))
+
+
+def initials(text: str) -> tuple[str, list[str]] | None:
+    """("Feynman", ["R", "P"]) for "Feynman, R. P.", a heading whose forenames are
+    initials only; None for any other."""
+    parts = [p.strip() for p in name_forms(text)[0].split(",")]
+    words = _LETTERS.findall(parts[1]) if len(parts) == 2 and parts[0] else []
+    if not words or any(len(word) > 1 for word in words):
+        return None
+    return parts[0], [fold(word) for word in words]
+
+
+def _surname_key(surname: str) -> str:
+    return key_text(surname) or analyzed(surname)
 
 
 def is_acronym(form: str) -> bool:
@@ -102,6 +130,7 @@ class Roster:
         self.exact: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
         self.keyed: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.kinds: dict[int, str] = {}
+        self.surnames: dict[str, list[tuple[int, str, list[str]]]] = defaultdict(list)
         self.choices: list[str] = []
         self.owners: list[tuple[int, str]] = []
         agents = Agent.objects.filter(published=True)
@@ -118,6 +147,8 @@ class Roster:
             self._add(agent_id, name, variant=True)
 
     def _add(self, agent_id: int, name: str, variant: bool) -> None:
+        if self.kinds.get(agent_id) == "person":
+            self._add_person(agent_id, name)
         for form in name_forms(name):
             folded = analyzed(form)
             if folded:
@@ -129,6 +160,16 @@ class Roster:
                 self.keyed[keyed].append((agent_id, name))
                 self.choices.append(keyed)
                 self.owners.append((agent_id, name))
+
+    def _add_person(self, agent_id: int, name: str) -> None:
+        """The surname and the forenames' initials, for headings that give initials."""
+        base = name_forms(name)[0]
+        surname, comma, forenames = base.partition(",")
+        if not comma:  # direct order: the last word is the surname
+            forenames, _, surname = base.rpartition(" ")
+        letters = [fold(word[0]) for word in _LETTERS.findall(forenames)]
+        if surname.strip() and letters:
+            self.surnames[_surname_key(surname.strip())].append((agent_id, name, letters))
 
     def compatible(self, agent_id: int, kind: str) -> bool:
         wanted = AGENT_KIND.get(kind)
@@ -145,6 +186,9 @@ class Roster:
                 best[candidate.agent_id] = candidate
 
         forms = name_forms(text)
+        words = forms[0].split()
+        if AGENT_KIND.get(kind, "person") == "person" and len(words) > 2 and "," not in forms[0]:
+            forms.append(f"{words[0]} {words[-1]}")  # a middle name left out
         for form in forms:
             for agent_id, name, variant in self.exact.get(analyzed(form), ()):
                 method = "variant" if variant else "exact"
@@ -153,6 +197,12 @@ class Roster:
                 continue
             for agent_id, name in self.keyed.get(key_text(form), ()):
                 offer(Candidate(agent_id, 0.9, "romanization", name))
+        given = initials(text) if not best else None
+        if given:  # "Feynman, R. P.": a person of that surname whose forenames fit
+            surname, letters = given
+            for agent_id, name, forenames in self.surnames.get(_surname_key(surname), ()):
+                if all(a == b for a, b in zip(letters, forenames, strict=False)):
+                    offer(Candidate(agent_id, INITIALS_SCORE, "initials", name))
         if best or not self.choices:
             return sorted(best.values(), key=lambda c: -c.score)
         # nothing the same: the nearest spellings, each form in turn
