@@ -42,6 +42,8 @@ def test_the_demo_roster_loads_with_names_in_three_scripts():
     source = yaml.safe_load((DEMO / "roster.yaml").read_text())["agents"]
     assert Agent.objects.count() == len(source)
     assert Agent.objects.filter(kind="organization").count() >= 32
+    types = set(Agent.objects.values_list("organization_type", flat=True))
+    assert {"national", "grassroots", "student", "religious", "interfaith", "israeli"} <= types
     sharansky = Agent.objects.get(identifier="natan-sharansky")
     scripts = set(sharansky.names.values_list("script", flat=True))
     assert {"Latn", "Cyrl", "Hebr"} <= scripts
@@ -144,7 +146,13 @@ def test_every_demo_record_is_the_same_eac_cpf_out_in_and_out_again(version, tmp
     assert after == [unwrapped(r) for r in before]
     assert not AgentRelation.objects.filter(target__isnull=True).exists()
     organizations = Agent.objects.filter(kind="organization")
-    assert organizations.count() == 36 and not organizations.filter(organization_type="").exists()
+    assert not organizations.filter(organization_type="").exists()
+    written = {
+        a["id"]: a.get("type") for a in yaml.safe_load((DEMO / "roster.yaml").read_text())["agents"]
+    }
+    assert dict(organizations.values_list("identifier", "organization_type")) == {
+        identifier: kind for identifier, kind in written.items() if kind
+    }
     types = set(AgentRelation.objects.values_list("relation_type", flat=True))
     assert {"member_of", "led_by", "founded_by", "successor_of"} <= types
     assert Agent.objects.get(identifier="ann-gillen").sort_name == "Gillen, Ann, Sister"
