@@ -364,7 +364,7 @@ def authority_record(agent: Agent, version: str = "2010") -> AuthorityRecord:
     """The roster record as EAC-CPF would hold it."""
     relations = [
         _cpf_relation(r)
-        for r in agent.relations_out.select_related("target")
+        for r in agent.relations_out.select_related("target").order_by("pk")
         if r.target is None or r.target.is_public  # never name an unpublished record
     ]
     others = [_other_relation(r) for r in agent.resources]

@@ -39,7 +39,7 @@ def agent_record(agent: Agent) -> AgentRecord:
                 note=r.note,
                 eac=r.eac,
             )
-            for r in agent.relations_out.select_related("target")
+            for r in agent.relations_out.select_related("target").order_by("pk")
             if r.target is None or r.target.is_public  # never name an unpublished record
         ],
         sources=list(agent.sources),
