@@ -2,7 +2,9 @@
 
     python bench/reconcile.py [--labels tests/data/reconciliation-labels.yaml]
 
-Loads the demo roster into a fresh data folder, then asks the reconciliation of
+Loads the demo roster and the bench's own roster records (tests/data/
+reconciliation-roster.yaml: bodies and people the corpus names that the demo does not
+have) into a fresh data folder, then asks the reconciliation of
 fonds.authorities.reconciliation about every labelled name, exactly as ``reconcile()``
 does: the candidates scoring at least KEEP, each accepted (AUTO) or left for an
 archivist (UNCERTAIN) by ``status_for``. Prints the precision and recall of the accepted
@@ -26,7 +28,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "reconciliation-labels.yaml"
-ROSTER = ROOT / "fonds" / "demo" / "roster.yaml"
+ROSTERS = [
+    ROOT / "fonds" / "demo" / "roster.yaml",
+    ROOT / "tests" / "data" / "reconciliation-roster.yaml",
+]
 KINDS = ("persname", "corpname", "famname", "name")
 
 
@@ -243,12 +248,15 @@ def main() -> int:
         from fonds.loader import load_file
 
         ensure_database()
-        result = load_file(ROSTER)
-        if result.error:
-            print(result.error)
-            return 0
+        records = 0
+        for roster in ROSTERS:
+            result = load_file(roster)
+            if result.error:
+                print(result.error)
+                return 0
+            records += result.records
         labels = read_labels(args.labels)
-        print(f"{len(labels)} labelled names from {args.labels}; roster: {result.records} records")
+        print(f"{len(labels)} labelled names from {args.labels}; roster: {records} records")
         print()
         print(report(measure(labels)))
     return 0

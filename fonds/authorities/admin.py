@@ -12,7 +12,7 @@ from fonds.staff.adminbase import (
 )
 
 from .models import Agent, AgentName, AgentRelation, Appearance, NameMatch
-from .reconciliation import rebuild_appearances
+from .reconciliation import add_text_appearances, rebuild_appearances
 
 SCRIPTS = [
     ("Latn", "Latin"), ("Cyrl", "Cyrillic"), ("Hebr", "Hebrew"), ("Arab", "Arabic"),
@@ -86,7 +86,9 @@ class AgentRelationHistoryAdmin(ChildHistoryAdmin):
 
 @admin.register(NameMatch)
 class NameMatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Where an archivist confirms or rejects what reconciliation proposed."""
+    """Where an archivist confirms or rejects what reconciliation proposed: names of the
+    access terms (persname, corpname...) and roster names found in the text (kind
+    "text")."""
 
     list_display = ["text", "kind", "agent", "score", "method", "status", "decided_by"]
     list_filter = ["status", "method", "kind"]
@@ -100,6 +102,7 @@ class NameMatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _decide(self, request: HttpRequest, queryset: Any, status: str) -> None:
         queryset.update(status=status, decided_by=request.user.get_username(), decided_at=now())
         rebuild_appearances()
+        add_text_appearances(queryset.filter(kind="text"))  # found again in the index
         self.message_user(request, f"{queryset.count()} match(es) {status}.")
 
     @admin.action(description="Confirm the selected matches")
@@ -116,6 +119,7 @@ class NameMatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             obj.decided_at = now()
         super().save_model(request, obj, form, change)
         rebuild_appearances()
+        add_text_appearances([obj])
 
 
 @admin.register(Appearance)

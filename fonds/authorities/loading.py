@@ -80,6 +80,12 @@ def save_agents(records: Iterable[AgentRecord]) -> RosterOutcome:
                 "summary": record.summary,
                 "history": record.history,
                 "sources": record.sources,
+                "languages_used": record.languages_used,
+                "resources": record.resources,
+                "descriptive_terms": record.descriptive_terms,
+                "record_id": record.record_id[:200],
+                "other_record_ids": record.other_record_ids,
+                "maintenance": record.maintenance,
             },
         )
         if created:
@@ -97,6 +103,7 @@ def save_agents(records: Iterable[AgentRecord]) -> RosterOutcome:
                 transliteration=n.transliteration,
                 dates=n.dates,
                 position=position,
+                eac=n.eac,
             )
             for position, n in enumerate(record.names)
         )
@@ -115,6 +122,7 @@ def save_agents(records: Iterable[AgentRecord]) -> RosterOutcome:
                 role=r.role,
                 dates=r.dates,
                 note=r.note,
+                eac=r.eac,
             )
             for r in record.relations
         )

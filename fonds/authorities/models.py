@@ -49,10 +49,38 @@ class Agent(Publishable):
     summary = models.TextField(blank=True)
     history = models.TextField(blank=True, help_text="Markdown.")
     sources = models.JSONField(default=list, blank=True)
+    languages_used = models.JSONField(
+        default=list, blank=True, help_text="Languages it used: ISO 639-2 codes (eng), else names."
+    )
+    resources = models.JSONField(
+        "related resources",
+        default=list,
+        blank=True,
+        help_text="Works and records it created or is the subject of, and its functions, as "
+        "EAC-CPF resource and function relations: [{title, href, relation_type, role, "
+        "arcrole, dates, dates_text, note, kind}] (kind: function, else a resource).",
+    )
+    descriptive_terms = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Occupations, functions and local descriptions (subjects, say): "
+        "[{element: occupation | function | localDescription, type, term}].",
+    )
     record_id = models.CharField(
         "EAC-CPF record id", max_length=200, blank=True, help_text="recordId when loaded."
     )
-    maintenance = models.JSONField(default=dict, blank=True, help_text="EAC-CPF control data.")
+    other_record_ids = models.JSONField(
+        "other record ids",
+        default=list,
+        blank=True,
+        help_text="Its ids in other systems (EAC-CPF otherRecordId): [{id, type}].",
+    )
+    maintenance = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="EAC-CPF control data when loaded: {status, agency, agency_code, events, "
+        "local_controls}.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
@@ -91,6 +119,13 @@ class AgentName(models.Model):
     transliteration = models.CharField(max_length=100, blank=True)
     dates = models.CharField(max_length=100, blank=True, help_text="EDTF: when the name was used.")
     position = models.PositiveIntegerField(default=0)
+    eac = models.JSONField(
+        "as EAC-CPF wrote it",
+        default=dict,
+        blank=True,
+        help_text="What an EAC-CPF record said of the name besides its text: parts, rules "
+        "(authorizedForm/alternativeForm), local_type, parallel, dates_text.",
+    )
 
     class Meta:
         ordering = ["position"]
@@ -138,6 +173,13 @@ class AgentRelation(models.Model):
     role = models.CharField(max_length=200, blank=True, help_text="e.g. first president")
     dates = models.CharField(max_length=100, blank=True, help_text="EDTF")
     note = models.TextField(blank=True)
+    eac = models.JSONField(
+        "as EAC-CPF wrote it",
+        default=dict,
+        blank=True,
+        help_text="How an EAC-CPF record wrote the relation: relation_type, arcrole, href, "
+        "role, dates_text; exported again while they still mean this relation type.",
+    )
 
     def __str__(self) -> str:
         target = self.target.authorized_name if self.target else self.target_name
@@ -162,6 +204,7 @@ class NameMatch(models.Model):
         ("exact", "same name"),
         ("variant", "a variant name"),
         ("romanization", "another spelling or script"),
+        ("initials", "same surname and initials"),
         ("similar", "similar name"),
         ("text", "named in the text"),
     ]
@@ -188,6 +231,11 @@ class NameMatch(models.Model):
     @property
     def accepted(self) -> bool:
         return self.status in (self.AUTO, self.CONFIRMED)
+
+    @property
+    def decided(self) -> bool:
+        """An archivist confirmed or rejected it: reconciliation leaves it alone."""
+        return self.status in (self.CONFIRMED, self.REJECTED)
 
 
 class Appearance(models.Model):

@@ -1,4 +1,4 @@
-"""Roster rows as format records, for the exporters (CSV, YAML, EAC-CPF)."""
+"""Roster rows as format records, for the exporters (CSV, YAML) and for comparisons."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def agent_record(agent: Agent) -> AgentRecord:
                 script=n.script,
                 transliteration=n.transliteration,
                 dates=n.dates,
+                eac=n.eac,
             )
             for n in agent.names.all()
         ],
@@ -36,9 +37,16 @@ def agent_record(agent: Agent) -> AgentRecord:
                 role=r.role,
                 dates=r.dates,
                 note=r.note,
+                eac=r.eac,
             )
-            for r in agent.relations_out.select_related("target")
+            for r in agent.relations_out.select_related("target").order_by("pk")
             if r.target is None or r.target.is_public  # never name an unpublished record
         ],
         sources=list(agent.sources),
+        languages_used=list(agent.languages_used),
+        resources=list(agent.resources),
+        descriptive_terms=list(agent.descriptive_terms),
+        record_id=agent.record_id,
+        other_record_ids=list(agent.other_record_ids),
+        maintenance=dict(agent.maintenance),
     )

@@ -15,9 +15,10 @@ from fonds.findingaids.models import Collection, Component
 from fonds.formats.edtf_dates import parse as parse_edtf
 
 from . import graph
-from .models import Agent, AgentRelation, Appearance
+from .models import Agent, AgentName, AgentRelation, Appearance
 
 RTL_SCRIPTS = {"Hebr", "Arab"}
+RESOURCE_ROLES = {"creatorof": "its creator", "subjectof": "its subject"}
 APPEARANCES_SHOWN = 25
 
 
@@ -160,11 +161,30 @@ def _appearances(agent: Agent) -> dict[str, list[dict[str, Any]]]:
     return result
 
 
+def _resources(agent: Agent) -> list[dict[str, str]]:
+    """Related resources (EAC-CPF resourceRelation), linked when their address is web."""
+    found = []
+    for resource in agent.resources:
+        if resource.get("kind") == "function" or not resource.get("title"):
+            continue
+        href = resource.get("href", "")
+        word = (resource.get("relation_type") or resource.get("arcrole") or "").lower()
+        found.append(
+            {
+                "title": resource["title"],
+                "link": href if href.startswith(("https://", "http://")) else "",
+                "label": RESOURCE_ROLES.get(word.rsplit("#", 1)[-1], ""),
+            }
+        )
+    return found
+
+
 def agent_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     agent = get_object_or_404(Agent.objects.public(), identifier=identifier)
     names = [
         {"name": n, "rtl": n.script in RTL_SCRIPTS, "dates": date_label(n.dates)}
         for n in agent.names.all()
+        if (n.name_type, n.name) != (AgentName.AUTHORIZED, agent.authorized_name)
     ]
     neighbourhood = graph.relation_graph(focus=agent)
     return render(
@@ -181,6 +201,7 @@ def agent_detail(request: HttpRequest, identifier: str) -> HttpResponse:
             "appearances": _appearances(agent),
             "events": agent.events.public().order_by("sort_date"),
             "works": agent.works.public(),
+            "resources": _resources(agent),
             "type_label": dict(Agent.ORGANIZATION_TYPES).get(agent.organization_type, ""),
         },
     )

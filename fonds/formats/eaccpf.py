@@ -19,6 +19,9 @@
   each a ``<section class="eac-bioghist">``. The ``abstract`` is the ``summary``.
 * Relations come cpf, resource, function (the order 2010 requires), each in document
   order.
+* ``localControl`` and ``localDescription`` give a :class:`LocalTerm` per ``term``
+  (a ``localDescription`` without a term, a place say, is left out); an
+  ``otherRecordId``'s ``@localType`` is kept by its value.
 """
 
 from __future__ import annotations
@@ -26,20 +29,24 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
-from edtf import parse_edtf
 from lxml import etree
 
+from .eaccpf_base import (
+    EAC2_NS,
+    EAC2010_NS,
+    XLINK_NS,
+    XML_NS,
+    children,
+    clean,
+    dates_in,
+    text_of,
+)
+from .eaccpf_bioghist import bioghist_html
 from .errors import FormatError
-from .markup import nfc, plain, safe_href
 from .xmlsafe import PROLOG_LIMIT, check_prolog, localname, namespace, safe_parser, syntax_error
 
-EAC2010_NS = "urn:isbn:1-931666-33-4"
-EAC2_NS = "https://archivists.org/ns/eac/v2"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-XLINK_NS = "http://www.w3.org/1999/xlink"
 VERSIONS = ("2010", "2.0")
 ENTITY_TYPES = {"person": "person", "corporateBody": "organization", "family": "family"}
 NAME_TYPES = ("authorized", "variant", "acronym", "former", "translation")
@@ -52,11 +59,6 @@ _NAME_HINTS = {"acronym": "acronym", "abbreviat": "acronym", "initialism": "acro
     "translat": "translation",
 }
 TRANSLITERATION_PREFIX = "cd-t-"  # 2.0 conventionDeclaration ids, as eac1-to-eac2.xsl
-OPEN_WORDS = frozenset({"present", "ongoing", "open", "..", "now"})
-HEADING_TYPE = "heading"  # 2010 has no head in biogHist: <p><span localType="heading">
-CITE_TYPE = "cite"  # a citation inside a paragraph: <span localType="cite">
-PLACE_CLASS = "eac-place"
-SECTION_CLASS = "eac-bioghist"
 
 
 @dataclass
@@ -99,6 +101,14 @@ class Relation:
 
 
 @dataclass
+class LocalTerm:
+    """A ``localControl`` or ``localDescription`` term and its ``@localType``."""
+
+    local_type: str | None
+    term: str
+
+
+@dataclass
 class AuthorityRecord:
     """A corporate body, person or family. ``version`` and ``sourceline`` describe
     the document it was read from and take no part in comparisons."""
@@ -123,6 +133,9 @@ class AuthorityRecord:
     # type, agent_type, agent, datetime (standardDateTime), datetime_text, description
     maintenance_events: list[dict[str, str | None]] = field(default_factory=list)
     other_record_ids: list[str] = field(default_factory=list)
+    other_record_types: dict[str, str] = field(default_factory=dict)  # id: its @localType
+    local_controls: list[LocalTerm] = field(default_factory=list)
+    local_descriptions: list[LocalTerm] = field(default_factory=list)
     sourceline: int | None = field(default=None, compare=False)
 
     @property
@@ -135,242 +148,6 @@ def name_type(authorized: bool, local_type: str | None) -> str:
     hint = (local_type or "").lower()
     found = (kind for word, kind in _NAME_HINTS.items() if word in hint)
     return "authorized" if authorized else next(found, "variant")
-
-
-# -- text and dates ------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACE = re.compile(r"\s+")
-_EDGE_MARKS = " \u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-CORE_DATE = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
-_CIRCA = re.compile(r"^(?:circa|ca\.?|c\.|approx(?:imately|\.)?|about)\s*", re.IGNORECASE)
-_EDTF_CHARS = re.compile(r"[0-9X?~%\-/{}\[\],.]+")
-_YEARS = re.compile(r"^(\d{4})\s*[-\u2013]\s*(\d{4})$")
-
-
-def clean(text: str | None) -> str:
-    """Collapsed, NFC, without control characters or directional marks at the ends."""
-    return plain(_CONTROL.sub("", text)).strip(_EDGE_MARKS) if text else ""
-
-
-def text_of(el: Any) -> str:
-    return clean("".join(el.itertext())) if el is not None else ""
-
-
-def _kids(el: Any, *names: str) -> list[Any]:
-    """Child elements (of any namespace), those named ``names`` if given."""
-    if el is None:
-        return []
-    found = (c for c in el if isinstance(c.tag, str))
-    return [c for c in found if not names or localname(c.tag) in names]
-
-
-def is_edtf(value: str) -> bool:
-    """Valid EDTF, and an interval that does not run backwards."""
-    try:
-        parse_edtf(value)
-    except Exception:  # the parser raises several exception types
-        return False
-    start, slash, end = value.partition("/")
-    if slash and value[0] not in "{[":
-        low, high = _bounds(start.rstrip("?~%"), 1, 1), _bounds(end.rstrip("?~%"), 12, 31)
-        return low is None or high is None or low <= high
-    return True
-
-
-def _bounds(core: str, month: int, day: int) -> tuple[int, int, int] | None:
-    if not CORE_DATE.fullmatch(core):
-        return None
-    pieces = [int(p) for p in core.lstrip("-").split("-")]
-    pieces += [month, day][len(pieces) - 1 :]
-    return (-pieces[0] if core.startswith("-") else pieces[0], pieces[1], pieces[2])
-
-
-def qualifier(text: str) -> str:
-    """The EDTF qualifier a date's text says: "ca. 1964" ~, "1964?" ?, both %."""
-    circa, doubt = bool(_CIRCA.match(text)), text.rstrip(" ]").endswith("?")
-    return "%" if circa and doubt else "~" if circa else "?" if doubt else ""
-
-
-def _point(el: Any, end: bool) -> str | None:
-    """A date point as EDTF: "" when empty (unknown), None when only text."""
-    text, standard = text_of(el), (el.get("standardDate") or "").strip()
-    if el.get("status") == "ongoing" or text.lower() in OPEN_WORDS:
-        return ".."
-    if standard.startswith("9999") and not text:
-        return ".." if end else ""  # the placeholder year of an open end
-    qualified = standard + qualifier(text)
-    if CORE_DATE.fullmatch(standard) and not standard.startswith("9999") and is_edtf(qualified):
-        return qualified
-    if not text:
-        return ""
-    if _EDTF_CHARS.fullmatch(text) and "/" not in text and text[0] not in "{[":
-        return text if is_edtf(text) else None
-    body = _CIRCA.sub("", text)
-    if body != text and CORE_DATE.fullmatch(body.rstrip("?")):
-        return body.rstrip("?") + ("%" if body.endswith("?") else "~")
-    return None
-
-
-def _label(el: Any) -> str:
-    if localname(el.tag) in ("date", "fromDate", "toDate"):
-        return text_of(el) or (el.get("standardDate") or "").strip()
-    labels = [_label(c) for c in _kids(el)]
-    return ("-" if localname(el.tag) == "dateRange" else "; ").join(x for x in labels if x)
-
-
-def dates_in(parent: Any) -> tuple[str | None, str | None]:
-    """(EDTF, text) of the first date/dateRange/dateSet child."""
-    found = _kids(parent, "date", "dateRange", "dateSet")
-    return read_dates(found[0]) if found else (None, None)
-
-
-def read_dates(el: Any) -> tuple[str | None, str | None]:
-    name, text = localname(el.tag), text_of(el)
-    years = _YEARS.match(text)
-    whole = _EDTF_CHARS.fullmatch(text) and ("/" in text or text[0] in "{[")  # EDTF as text
-    if name == "date" and not el.get("standardDate") and (years or whole):
-        written = f"{years.group(1)}/{years.group(2)}" if years else text
-        return (written, None) if is_edtf(written) else (None, text)
-    value: str | None
-    if name == "date":
-        value = _point(el, end=False)
-    elif name == "dateRange":
-        ends = _kids(el, "fromDate"), _kids(el, "toDate")
-        begin = _point(ends[0][0], end=False) if ends[0] else ""
-        finish = _point(ends[1][0], end=True) if ends[1] else ""
-        value = None if begin is None or finish is None else f"{begin}/{finish}"
-        if value == "/":
-            return None, None
-    else:  # dateSet: {a,b..c}
-        members = [read_dates(m) for m in _kids(el, "date", "dateRange")]
-        values = [v.replace("/", "..") if v and ".." not in v else v for v, _ in members]
-        ok = all(v and not v.startswith("..") and not v.endswith("..") for v in values)
-        value = "{" + ",".join(v or "" for v in values) + "}" if ok else None
-    if value == "":
-        return None, None
-    if value is not None and is_edtf(value):
-        return value, None
-    return None, _label(el) or None
-
-
-# -- biogHist to HTML ----------------------------------------------------------------
-
-_STYLES = (  # outermost first
-    ("font-weight:bold", "strong"),
-    ("font-style:italic", "em"),
-    ("text-decoration:underline", "u"),
-    ("vertical-align:super", "sup"),
-    ("vertical-align:sub", "sub"),
-)
-
-
-def _esc(text: str | None) -> str:
-    return escape(nfc(_SPACE.sub(" ", _CONTROL.sub("", text))), quote=False) if text else ""
-
-
-def _wrap(tag: str, inner: str, keep_empty: bool = False) -> str:
-    inner = inner.strip(" ")
-    return f"<{tag}>{inner}</{tag}>" if inner or keep_empty else ""
-
-
-def inline_html(el: Any) -> str:
-    """Mixed content: spans become em, strong..., a reference (2.0) a cite."""
-    out = [_esc(el.text)]
-    for child in _kids(el):
-        name = localname(child.tag)
-        tags = []
-        if name == "span":
-            style = re.sub(r"\s+", "", (child.get("style") or "").lower())
-            tags = ["cite"] if child.get("localType") == CITE_TYPE else []
-            tags += [tag for css, tag in _STYLES if css in style]
-        elif name == "reference":
-            href = safe_href(child.get("href") or child.get(f"{{{XLINK_NS}}}href"))
-            tags = ["cite"] + ([f'a href="{escape(href, quote=True)}"'] if href else [])
-        out += [f"<{t}>" for t in tags] + [inline_html(child)]
-        out += [f"</{t.split()[0]}>" for t in reversed(tags)] + [_esc(child.tail)]
-    return "".join(out)
-
-
-def bioghist_html(bioghists: list[Any]) -> str:
-    parts = [html for html in (_blocks(b) for b in bioghists) if html]
-    if len(parts) > 1:
-        return "".join(f'<section class="{SECTION_CLASS}">{p}</section>' for p in parts)
-    return parts[0] if parts else ""
-
-
-def _blocks(el: Any) -> str:
-    out = []
-    for child in _kids(el):
-        name, kids = localname(child.tag), _kids(child)
-        heading = (
-            name == "p"
-            and [k.get("localType") for k in kids] == [HEADING_TYPE]
-            and not (child.text or "").strip()
-            and not (kids[0].tail or "").strip()
-        )
-        if name == "head" or heading:
-            out.append(_wrap("h4", inline_html(kids[0] if heading else child)))
-        elif name == "citation":
-            inner, href = inline_html(child).strip(" "), safe_href(child.get(f"{{{XLINK_NS}}}href"))
-            if inner and href:
-                inner = f'<a href="{escape(href, quote=True)}">{inner}</a>'
-            out.append(f"<p><cite>{inner}</cite></p>" if inner else "")
-        elif name in ("list", "outline"):
-            out.append(_list(child))
-        elif name == "chronList":
-            out.append(_chronlist(child))
-        elif name != "abstract":  # p, and anything unexpected keeps its text
-            out.append(_wrap("p", inline_html(child)))
-    return "".join(out)
-
-
-def _list(el: Any) -> str:
-    """list (2.0: a nested list follows its item) or 2010 outline/level: ul or ol."""
-    tag = "ol" if "ordered" in (el.get("listType"), el.get("localType")) else "ul"
-    heads, entries = [], []  # entries: [item html, nested list html...]
-    for child in _kids(el):
-        name = localname(child.tag)
-        if name == "head":
-            heads.append(f"<p><strong>{inline_html(child).strip(' ')}</strong></p>")
-        elif name == "item" and localname(el.tag) != "level":
-            entries.append([inline_html(child).strip(" ")])
-        elif name == "level":  # its item, then its levels as a nested list
-            item = _kids(child, "item")
-            entries.append([inline_html(item[0]).strip(" ") if item else ""])
-            entries[-1] += [_list(child)] if _kids(child, "level") else []
-        elif name == "list":
-            html = _list(child)
-            entries = entries or [[""]]
-            last = entries[-1]
-            if len(last) > 1 and last[-1][:4] == html[:4]:
-                last[-1] = last[-1][:-5] + html[4:]  # consecutive lists are one
-            elif html:
-                last.append(html)
-    items = "".join(f"<li>{''.join(e)}</li>" for e in entries)
-    return "".join(heads) + (f"<{tag}>{items}</{tag}>" if entries else "")
-
-
-def _chronlist(el: Any) -> str:
-    rows: list[str] = []
-    last: str | None = None
-    for item in _kids(el, "chronItem"):
-        dates = _kids(item, "date", "dateRange", "dateSet")
-        date = _label(dates[0]) if dates else ""
-        flat = [
-            s
-            for p in _kids(item)
-            for s in (_kids(p) if localname(p.tag) == "chronItemSet" else [p])
-        ]
-        if date != last or not rows:
-            rows.append(f"<dt>{escape(date, quote=False)}</dt>")
-        last = date
-        rows += [_wrap("dd", inline_html(e), True) for e in flat if localname(e.tag) == "event"]
-        for place in (p for p in flat if localname(p.tag) in ("placeEntry", "place")):
-            names = [text_of(n) for n in _kids(place, "placeName")] or [text_of(place)]
-            name = escape("; ".join(n for n in names if n), quote=False)
-            rows.append(f'<dd><span class="{PLACE_CLASS}">{name}</span></dd>')
-    return f'<dl class="chronlist">{"".join(rows)}</dl>' if rows else ""
 
 
 # -- the reader ----------------------------------------------------------------------
@@ -439,7 +216,7 @@ class _Reader:
         return FormatError(self.path, message, line, column)
 
     def kids(self, el: Any, *names: str) -> list[Any]:
-        return [c for c in _kids(el, *names) if namespace(c.tag) == self.ns]
+        return [c for c in children(el, *names) if namespace(c.tag) == self.ns]
 
     def kid(self, el: Any, name: str) -> Any:
         found = self.kids(el, name)
@@ -501,7 +278,14 @@ class _Reader:
     def _control(self, control: Any, record: AuthorityRecord) -> None:
         status = control.get("maintenanceStatus") if self.v2 else None
         record.maintenance_status = clean(status) or text_of(self.kid(control, "maintenanceStatus"))
-        record.other_record_ids = self.texts(control, "otherRecordId")
+        for other in self.kids(control, "otherRecordId"):
+            value, local_type = text_of(other), _attr(other, "localType")
+            record.other_record_ids += [value] if value else []
+            if value and local_type:
+                record.other_record_types[value] = local_type
+        for local in self.kids(control, "localControl"):
+            for term in self.texts(local, "term"):
+                record.local_controls.append(LocalTerm(_attr(local, "localType"), term))
         agency = self.kid(control, "maintenanceAgency")
         record.maintenance_agency = "; ".join(self.texts(agency, "agencyName"))
         record.agency_code = next(iter(self.texts(agency, "agencyCode", "otherAgencyCode")), None)
@@ -620,6 +404,9 @@ class _Reader:
             record.occupations += self.texts(item, "term")
         for item in self.described(el, "function"):
             record.functions += self.texts(item, "term")
+        for local in self.described(el, "localDescription"):
+            for term in self.texts(local, "term"):
+                record.local_descriptions.append(LocalTerm(_attr(local, "localType"), term))
         for used in self.described(el, "languageUsed"):
             for language in self.kids(used, "language"):
                 code = clean(language.get("languageCode"))

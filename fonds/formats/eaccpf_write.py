@@ -16,7 +16,9 @@ which is the record except where the version cannot say it. In 2010:
   their non-authorized names one ``alternativeForm`` (the first given);
 * an authorized name without rules gets ``authorizedForm`` "local" (an NMTOKEN is
   required), unless it is the first and only authorized name, which needs no marker;
-* an agency code that is not ISIL-shaped is left out.
+* an agency code that is not ISIL-shaped is left out;
+* a local control or description term without a ``@localType`` is left out (2010
+  requires one).
 
 In both: an empty or unknown maintenanceStatus becomes ``new``/``revised``; a record
 without maintenance events gets one (derived, by "fonds"); a language, script,
@@ -24,7 +26,9 @@ transliteration or rules value the schema would refuse is left out, and so are a
 malformed relation href and an invalid event date (moved to the event's date text);
 a ``local_type`` that contradicts ``name_type`` gives way to it; ``text`` is rebuilt
 from ``parts``; ``parallel`` numbers runs of two or more names 1, 2... In 2.0 a
-relation naming nothing gets the part "unknown".
+relation naming nothing gets the part "unknown". A local term without text is left
+out, and so is a ``@localType`` (of a local term or an otherRecordId) that is not a URI,
+and the type of an id the record does not list.
 
 HTML the reader would not produce is simplified: 2010 keeps only the text of a link
 inside a paragraph and of a formatted chronology event.
@@ -35,33 +39,23 @@ from __future__ import annotations
 import copy
 import datetime
 import re
-from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-import lxml.html
 from lxml import etree
 
 from .eaccpf import (
-    CITE_TYPE,
-    CORE_DATE,
-    EAC2_NS,
-    EAC2010_NS,
-    HEADING_TYPE,
     NAME_TYPES,
-    PLACE_CLASS,
-    SECTION_CLASS,
     TRANSLITERATION_PREFIX,
     VERSIONS,
-    XLINK_NS,
-    XML_NS,
     AuthorityRecord,
+    LocalTerm,
     NameEntry,
     Relation,
-    clean,
     name_type,
 )
-from .markup import safe_href
+from .eaccpf_base import CORE_DATE, EAC2_NS, EAC2010_NS, XLINK_NS, XML_NS
+from .eaccpf_bioghist import BiogHistWriter
 
 ENTITY_TYPES_OUT = {"person": "person", "organization": "corporateBody", "family": "family"}
 STATUS = {
@@ -181,6 +175,14 @@ def as_written(record: AuthorityRecord, version: str = "2010") -> AuthorityRecor
             event["datetime"], event["datetime_text"] = None, event["datetime_text"] or when
         events.append(event)
     out.maintenance_events = events
+    out.other_record_types = {
+        k: v for k, v in out.other_record_types.items() if k in out.other_record_ids and _uri(v)
+    }
+    for terms in (out.local_controls, out.local_descriptions):
+        for term in terms:
+            term.local_type = term.local_type if _uri(term.local_type) else None
+        # 2010 requires the localType of both elements
+        terms[:] = [t for t in terms if t.term and (t.local_type or version == "2.0")]
     _names_as_written(out.names, version)
     for relation in out.relations:
         relation.href = relation.href if _uri(relation.href) else None
@@ -303,14 +305,15 @@ class _Writer:
         if self.v2:
             control.set("maintenanceStatus", r.maintenance_status)
         else:
-            for other in r.other_record_ids:
-                self.sub(control, "otherRecordId", other)
+            self.other_record_ids(control, r)
             self.sub(control, "maintenanceStatus", r.maintenance_status)
         agency = self.sub(control, "maintenanceAgency")
         if r.agency_code:
             self.sub(agency, "agencyCode", r.agency_code)
         if not (self.v2 and r.agency_code and not r.maintenance_agency):
             self.sub(agency, "agencyName", r.maintenance_agency)
+        if not self.v2:
+            self.local_terms(control, "localControl", r.local_controls)
         history = self.sub(control, "maintenanceHistory")
         for e in r.maintenance_events:
             event = self.sub(
@@ -330,14 +333,26 @@ class _Writer:
         for source in r.sources:
             self.sub(self.sub(sources, "source"), "reference" if self.v2 else "sourceEntry", source)
         if self.v2:
-            for other in r.other_record_ids:
-                self.sub(control, "otherRecordId", other)
+            self.other_record_ids(control, r)
+            self.local_terms(control, "localControl", r.local_controls)
             for (kind, value), ident in self.conventions.items():
                 declaration = self.sub(control, "conventionDeclaration", id=ident)
                 self.sub(
                     declaration, "reference", f"Transliteration: {value}" if kind == "t" else value
                 )
                 self.sub(declaration, "shortCode", value)
+
+    def other_record_ids(self, control: Any, r: AuthorityRecord) -> None:
+        for other in r.other_record_ids:
+            self.sub(control, "otherRecordId", other, localType=r.other_record_types.get(other))
+
+    def local_terms(self, parent: Any, name: str, terms: list[LocalTerm]) -> None:
+        """``localControl`` or ``localDescription`` elements, one a term (2.0 wraps the
+        descriptions in ``localDescriptions``)."""
+        if terms and self.v2 and name == "localDescription":
+            parent = self.sub(parent, "localDescriptions")
+        for term in terms:
+            self.sub(self.sub(parent, name, localType=term.local_type), "term", term.term)
 
     # -- names and dates ---------------------------------------------------------
 
@@ -433,6 +448,7 @@ class _Writer:
         if self.v2:  # the 2.0 order: functions, languagesUsed, occupations, places
             self.terms(el, "function", r.functions)
             self.languages(el, r.languages_used)
+            self.local_terms(el, "localDescription", r.local_descriptions)
             self.terms(el, "occupation", r.occupations)
         places = self.sub(el, "places") if r.places and self.v2 else el
         for place in r.places:
@@ -446,10 +462,11 @@ class _Writer:
         if existence and self.v2:
             self.dates(self.sub(el, "existDates"), r.existence, r.existence_text)
         if not self.v2:
+            self.local_terms(el, "localDescription", r.local_descriptions)
             self.terms(el, "function", r.functions)
             self.languages(el, r.languages_used)
             self.terms(el, "occupation", r.occupations)
-        _Markup(self).bioghists(el, r.biog_hist_html, r.summary)
+        BiogHistWriter(self).bioghists(el, r.biog_hist_html, r.summary)
         if not len(el):
             parent.remove(el)
 
@@ -504,202 +521,3 @@ class _Writer:
             note = self.sub(el, "descriptiveNote") if paragraphs else None
             for paragraph in paragraphs:
                 self.sub(note, "p", paragraph)
-
-
-# -- biogHist: the HTML back to EAC markup -------------------------------------------
-
-_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 ul ol dl section div blockquote table address".split())
-_TAG_STYLES = {"strong": "font-weight:bold", "b": "font-weight:bold", "em": "font-style:italic"}
-_TAG_STYLES |= {"i": "font-style:italic", "u": "text-decoration:underline"}
-_TAG_STYLES |= {"sup": "vertical-align:super", "sub": "vertical-align:sub"}
-_STYLE_ORDER = list(dict.fromkeys(_TAG_STYLES.values()))  # the reader's nesting order
-
-
-def _tag(node: Any) -> str:
-    return node.tag.lower() if isinstance(node.tag, str) else ""
-
-
-def _content(el: Any) -> list[Any]:
-    """An element's text, children and their tails, in order."""
-    out: list[Any] = [el.text]
-    for child in el:
-        out += [child, child.tail]
-    return out
-
-
-def _has_content(nodes: Iterable[Any]) -> bool:
-    return any(n.strip() if isinstance(n, str) else n is not None for n in nodes)
-
-
-def _only(el: Any, tag: str, cls: str | None = None) -> Any:
-    """The one child of ``el`` if it is a ``tag`` (of class ``cls``) with no text around."""
-    kids = [c for c in el if _tag(c)]
-    if len(kids) != 1 or _tag(kids[0]) != tag or _has_content([el.text, kids[0].tail]):
-        return None
-    return kids[0] if cls is None or cls in (kids[0].get("class") or "").split() else None
-
-
-class _Markup:
-    """The reader's safe-HTML vocabulary as biogHist markup."""
-
-    def __init__(self, writer: _Writer) -> None:
-        self.w, self.v2 = writer, writer.v2
-
-    def bioghists(self, description: Any, html: str, summary: str) -> None:
-        groups: list[Any] = [None] if summary else []
-        if html.strip():
-            root = lxml.html.fragment_fromstring(html, create_parent="div")
-            kids = [c for c in root if _tag(c)]
-            sections = all(
-                _tag(c) == "section" and SECTION_CLASS in (c.get("class") or "").split()
-                for c in kids
-            )
-            loose = _has_content([root.text, *(c.tail for c in kids)])
-            groups = kids if kids and sections and not loose else [root]
-        for index, group in enumerate(groups):
-            bioghist = self.w.sub(description, "biogHist")
-            if group is not None:
-                self.blocks(group, bioghist)
-            if index == 0 and summary:  # 2.0 puts a head first
-                at = int(len(bioghist) > 0 and etree.QName(bioghist[0]).localname == "head")
-                bioghist.insert(at, etree.Element(f"{{{self.w.ns}}}abstract"))
-                bioghist[at].text = summary
-            if not len(bioghist):
-                description.remove(bioghist)
-
-    def blocks(self, src: Any, dest: Any) -> None:
-        run: list[Any] = []  # inline nodes waiting for their paragraph
-        for node in _content(src):
-            if isinstance(node, str) or node is None or _tag(node) not in _BLOCKS:
-                run.append(node if node is None or isinstance(node, str) or _tag(node) else None)
-                continue
-            if _has_content(run):
-                self.inline(self.w.sub(dest, "p"), run)
-            run = []
-            self.block(node, dest)
-        if _has_content(run):
-            self.inline(self.w.sub(dest, "p"), run)
-
-    def block(self, el: Any, dest: Any) -> None:
-        tag = _tag(el)
-        cite = _only(el, "cite") if tag == "p" and not self.v2 else None
-        if cite is not None:  # a paragraph that is a citation
-            links = list(cite.iter("a"))
-            href = safe_href(links[0].get("href")) if links else None
-            citation = self.w.sub(dest, "citation", xlink_href=href, xlink_type=href and "simple")
-            self.inline(citation, _content(cite))
-        elif tag == "p":
-            self.inline(self.w.sub(dest, "p"), _content(el))
-        elif tag[:1] == "h" and self.v2 and not len(dest):
-            self.inline(self.w.sub(dest, "head"), _content(el))
-        elif tag[:1] == "h":
-            heading = self.w.sub(self.w.sub(dest, "p"), "span", localType=HEADING_TYPE)
-            heading.text = clean(el.text_content())
-        elif tag in ("ul", "ol"):
-            self.list(el, dest)
-        elif tag == "dl":
-            self.chronlist(el, dest)
-        elif tag in ("section", "div", "blockquote"):
-            self.blocks(el, dest)
-        else:  # table, address: their text
-            self.w.sub(dest, "p", clean(el.text_content()))
-
-    def inline(self, dest: Any, nodes: Iterable[Any], styles: tuple[str, ...] = ()) -> None:
-        """Text and phrase markup: 2010 spans (``@style``; a citation's
-        ``localType="cite"``), 2.0 spans and ``reference`` for citations and links."""
-        for node in nodes:
-            tag = "" if node is None or isinstance(node, str) else _tag(node)
-            if isinstance(node, str):
-                self.text(dest, node, styles)
-            elif tag == "br":
-                self.text(dest, " ", styles)
-            elif tag in ("cite", "a") and self.v2 and "cite" not in styles:
-                link = node if tag == "a" else next(node.iter("a"), None)
-                href = safe_href(link.get("href")) if link is not None else None
-                reference = self.w.sub(dest, "reference", href=href)
-                self.inline(reference, _content(node), (*styles, "cite"))
-            elif tag:
-                style = "cite" if tag == "cite" else _TAG_STYLES.get(tag)
-                more = (*styles, style) if style and style not in styles else styles
-                self.inline(dest, _content(node), more)
-
-    def text(self, dest: Any, text: str, styles: tuple[str, ...]) -> None:
-        css = ";".join(s for s in _STYLE_ORDER if s in styles)
-        parent = etree.QName(dest).localname
-        cite = "cite" in styles and parent != "reference"  # in 2.0 the reference says it
-        if (css or cite) and parent != "event":  # 2010 events hold text only
-            self.w.sub(dest, "span", text, localType=CITE_TYPE if cite else None, style=css or None)
-        elif len(dest):
-            dest[-1].tail = (dest[-1].tail or "") + text
-        else:
-            dest.text = (dest.text or "") + text
-
-    @staticmethod
-    def _split_item(li: Any) -> tuple[list[Any], list[Any]]:
-        """An li's inline content and its nested lists."""
-        nested = [c for c in li if _tag(c) in ("ul", "ol")]
-        return [
-            n for n in _content(li) if n is None or isinstance(n, str) or n not in nested
-        ], nested
-
-    def list(self, el: Any, dest: Any) -> None:
-        items = [li for li in el if _tag(li) == "li"]
-        ordered = "ordered" if _tag(el) == "ol" else None
-        if not items:
-            return
-        if self.v2:
-            lst = self.w.sub(dest, "list", listType=ordered or "unordered")
-            for li in items:
-                content, nested = self._split_item(li)
-                if _has_content(content) or not nested:
-                    self.inline(self.w.sub(lst, "item"), content)
-                for sub in nested:
-                    self.list(sub, lst)
-        elif any(self._split_item(li)[1] for li in items):  # 2010 nests as an outline
-            outline = self.w.sub(dest, "outline", localType=ordered)
-            for li in items:
-                self.level(li, outline)
-        else:
-            lst = self.w.sub(dest, "list", localType=ordered)
-            for li in items:
-                self.inline(self.w.sub(lst, "item"), self._split_item(li)[0])
-
-    def level(self, li: Any, parent: Any) -> None:
-        content, nested = self._split_item(li)
-        level = self.w.sub(parent, "level")
-        self.inline(self.w.sub(level, "item"), content)
-        for sub in nested:
-            if _tag(sub) == "ol":
-                level.set("localType", "ordered")
-            for child in (c for c in sub if _tag(c) == "li"):
-                self.level(child, level)
-
-    def chronlist(self, el: Any, dest: Any) -> None:
-        rows: list[tuple[str, list[list[Any]]]] = []  # (date, [[event dd, place]])
-        for child in el:
-            if _tag(child) == "dt":
-                rows.append((clean(child.text_content()), []))
-            elif _tag(child) == "dd":
-                rows = rows or [("", [])]
-                events = rows[-1][1]
-                place = _only(child, "span", PLACE_CLASS)
-                if place is None:
-                    events.append([child, None])
-                elif events and events[-1][1] is None:
-                    events[-1][1] = clean(place.text_content())
-                else:
-                    events.append([None, clean(place.text_content())])
-        chron = self.w.sub(dest, "chronList") if rows else None
-        for date, events in rows:
-            for event, place in events or [[None, None]]:
-                item = self.w.sub(chron, "chronItem")
-                self.w.sub(item, "date", date)
-                if place and not self.v2:
-                    self.w.sub(item, "placeEntry", place)
-                node = self.w.sub(item, "event")
-                if event is not None and self.v2:
-                    self.inline(node, _content(event))
-                elif event is not None:
-                    node.text = clean(event.text_content()) or None
-                if place and self.v2:
-                    self.w.sub(self.w.sub(item, "place"), "placeName", place)

@@ -64,6 +64,7 @@ class NameRecord:
     script: str = ""
     transliteration: str = ""
     dates: str = ""
+    eac: dict[str, Any] = field(default_factory=dict)  # EAC-CPF only: parts, rules...
 
 
 @dataclass
@@ -73,6 +74,7 @@ class RelationRecord:
     role: str = ""
     dates: str = ""
     note: str = ""
+    eac: dict[str, str] = field(default_factory=dict)  # EAC-CPF only: arcrole, href...
 
 
 @dataclass
@@ -90,6 +92,13 @@ class AgentRecord:
     relations: list[RelationRecord] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     sourceline: int | None = None
+    # What only EAC-CPF carries (neither YAML nor CSV): see fonds.authorities.eac
+    languages_used: list[str] = field(default_factory=list)
+    resources: list[dict[str, str]] = field(default_factory=list)
+    descriptive_terms: list[dict[str, str]] = field(default_factory=list)
+    record_id: str = ""
+    other_record_ids: list[dict[str, str]] = field(default_factory=list)
+    maintenance: dict[str, Any] = field(default_factory=dict)
 
 
 def slugify(text: str) -> str:
@@ -409,8 +418,13 @@ def write_roster_yaml(records: list[AgentRecord]) -> str:
             if value:
                 item[key] = value
         if r.names:
-            item["names"] = [{k: v for k, v in n.__dict__.items() if v} for n in r.names]
+            item["names"] = [_fields(n) for n in r.names]
         if r.relations:
-            item["relations"] = [{k: v for k, v in x.__dict__.items() if v} for x in r.relations]
+            item["relations"] = [_fields(x) for x in r.relations]
         agents.append(item)
     return yaml.safe_dump({"agents": agents}, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _fields(record: NameRecord | RelationRecord) -> dict[str, Any]:
+    """A name's or a relation's YAML: its fields that have a value, but for EAC-CPF's."""
+    return {k: v for k, v in record.__dict__.items() if v and k != "eac"}

@@ -322,6 +322,7 @@ _BREAK, _OPEN_STRONG, _CLOSE_STRONG, _OPEN_EM, _CLOSE_EM = "\x00", "\x01", "\x02
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Markdown's punctuation; "_" inside a word (snake_case, URLs) is not emphasis.
 _SPECIAL = re.compile(r"[\\`*\[\]<>]|&(?=#?\w+;)|(?<![^\W_])_|_(?![^\W_])")
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _LINE_START = re.compile(
     r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|-+(?=\s*$)|>|=+(?=\s*$)|~~~)|^(\d{1,9})([.)])(?=\s|$)"
 )
@@ -340,6 +341,7 @@ class _Converter(HTMLParser):
         self.links: list[str | None] = []
         self.dropping = 0
         self.code = 0  # inside <code>: Markdown takes the text as it is
+        self.heading = 0  # inside <h1>..<h6> (not in a list): its level
         self.language: str | None = None
         self.seen_text = False
 
@@ -371,6 +373,8 @@ class _Converter(HTMLParser):
             self.lists.append([tag == "ol", _start(values.get("start"))])
         elif tag == "li" or tag in _BLOCKS:
             self.flush()
+            if self.markdown and tag in _HEADINGS and not self.lists:
+                self.heading = int(tag[1])
         elif not self.markdown:
             return
         elif tag in ("strong", "b"):
@@ -437,6 +441,7 @@ class _Converter(HTMLParser):
     def flush(self) -> None:
         text = "".join(self.pieces)
         self.pieces = []
+        heading, self.heading = self.heading, 0
         if self.markdown:
             text = re.sub(f"([{_OPEN_STRONG}{_OPEN_EM}])(\\s+)", r"\2\1", text)
             text = re.sub(f"(\\s+)([{_CLOSE_STRONG}{_CLOSE_EM}])", r"\2\1", text)
@@ -449,6 +454,9 @@ class _Converter(HTMLParser):
             return
         lines = [_LINE_START.sub(_escape_start, line) for line in text.split(_BREAK)]
         text = "\\\n".join(lines)
+        if heading:  # one line; "#" closing it would be taken for markup
+            text = re.sub(r"(\s)(#+)$", r"\1\\\2", text.replace("\\\n", " "))
+            text = "#" * heading + " " + text
         if self.lists:
             ordered, number = self.lists[-1]
             marker = f"{number}." if ordered else "-"

@@ -24,6 +24,7 @@ from fonds.formats.eaccpf import (
     NAME_TYPES,
     RELATION_KINDS,
     AuthorityRecord,
+    LocalTerm,
     NameEntry,
     Place,
     Relation,
@@ -121,6 +122,23 @@ def test_counts_match_an_independent_count(name):
         assert read_back == expected
     assert len(record.maintenance_events) == count(name, "//e:maintenanceEvent")
     assert len(record.other_record_ids) == count(name, "//e:control/e:otherRecordId")
+    typed = count(name, "//e:control/e:otherRecordId[@localType]")
+    assert len(record.other_record_types) == typed
+    described = tree(name).xpath(
+        "//e:description//e:localDescription/e:term", namespaces={"e": EAC2010_NS}
+    )
+    assert [t.local_type for t in record.local_descriptions] == [
+        e.getparent().get("localType") for e in described
+    ]
+
+
+def test_feynman_keeps_its_other_ids_subjects_and_languages():
+    record = read("aspace-eac-feynman.xml")
+    assert record.other_record_types["VIAFId:44298691"] == "VIAFId"
+    assert record.other_record_types["OAC.caltech_dubridgl.r016"] == "mergedCPF"
+    subjects = [t.term for t in record.local_descriptions if t.local_type == "subject"]
+    assert len(subjects) == 9 and "Quantum electrodynamics" in subjects
+    assert record.languages_used == ["eng"]
 
 
 def test_documented_relation_counts():
@@ -627,7 +645,13 @@ def hand_made() -> AuthorityRecord:
                 "description": "Made by hand.",
             }
         ],
-        other_record_ids=["n79-012345"],
+        other_record_ids=["n79-012345", "sssj-old"],
+        other_record_types={"n79-012345": "lccn"},
+        local_controls=[LocalTerm("urn:x-fonds:sort-name", "Struggle, Student")],
+        local_descriptions=[
+            LocalTerm("urn:x-fonds:organization-type", "student"),
+            LocalTerm("subject", "Soviet Jewry movement"),
+        ],
     )
 
 
@@ -668,6 +692,9 @@ def test_what_2010_cannot_say():
     ]
     assert back.names[0].rules == "local"  # 2010 needs a token; two names are authorized
     assert round_trip(record, "2.0").relations[0].relation_type == "parentBodyOf"
+    record.local_descriptions[1].local_type = None  # 2010 requires a localType
+    assert round_trip(record, "2010").local_descriptions == record.local_descriptions[:1]
+    assert round_trip(record, "2.0").local_descriptions == record.local_descriptions
 
 
 def test_first_name_is_authorized_when_none_says_so():
@@ -703,6 +730,7 @@ CLEAN = TEXT.map(clean).filter(bool)
 EDTF = st.sampled_from(["1918-05-11/1988-02-15", "1964?", "1964~", "196X", "1957/", "1957/.."])
 DATES = st.one_of(st.tuples(st.none(), st.none()), st.tuples(EDTF, st.none()))
 DATES = DATES | st.tuples(st.none(), st.sampled_from(["in the 1960s", "early 1900s"]))
+LOCAL_TYPE = st.sampled_from([None, "subject", "urn:x-fonds:sort-name", "http://[bad"])
 
 
 @st.composite
@@ -766,6 +794,7 @@ def records(draw):
         }
         for _ in range(draw(st.integers(0, 2)))
     ]
+    ids = draw(st.lists(CLEAN, max_size=2, unique=True))
     return AuthorityRecord(
         record_id=draw(st.from_regex(r"[A-Za-z0-9._-]{1,20}", fullmatch=True)),
         entity_type=draw(st.sampled_from(["person", "organization", "family"])),
@@ -791,7 +820,10 @@ def records(draw):
         maintenance_agency=draw(st.just("") | CLEAN),
         agency_code=draw(st.sampled_from([None, "US-XX", "not a code"])),
         maintenance_events=events,
-        other_record_ids=draw(st.lists(CLEAN, max_size=2)),
+        other_record_ids=ids,
+        other_record_types={i: draw(st.sampled_from(["lccn", "a b", "VIAF:x"])) for i in ids[:1]},
+        local_controls=draw(st.lists(st.builds(LocalTerm, LOCAL_TYPE, CLEAN), max_size=2)),
+        local_descriptions=draw(st.lists(st.builds(LocalTerm, LOCAL_TYPE, CLEAN), max_size=2)),
     )
 
 
