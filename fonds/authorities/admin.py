@@ -102,11 +102,11 @@ class NameMatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         rebuild_appearances()
         self.message_user(request, f"{queryset.count()} match(es) {status}.")
 
-    @admin.action(description="Confirm the selected matches")
+    @admin.action(description="Confirm the selected matches", permissions=["change"])
     def confirm(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, NameMatch.CONFIRMED)
 
-    @admin.action(description="Reject the selected matches")
+    @admin.action(description="Reject the selected matches", permissions=["change"])
     def reject(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, NameMatch.REJECTED)
 
