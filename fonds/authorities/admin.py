@@ -105,11 +105,11 @@ class NameMatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         add_text_appearances(queryset.filter(kind="text"))  # found again in the index
         self.message_user(request, f"{queryset.count()} match(es) {status}.")
 
-    @admin.action(description="Confirm the selected matches")
+    @admin.action(description="Confirm the selected matches", permissions=["change"])
     def confirm(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, NameMatch.CONFIRMED)
 
-    @admin.action(description="Reject the selected matches")
+    @admin.action(description="Reject the selected matches", permissions=["change"])
     def reject(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, NameMatch.REJECTED)
 

@@ -1,6 +1,10 @@
 """What the admin of collections and components adds: Publish and Unpublish actions,
 and a filter by publication state. Both go through
-:func:`fonds.publishing.service.set_publication`, so the index follows at once."""
+:func:`fonds.publishing.service.set_publication`, so the index follows at once.
+
+The actions are offered only where the admin's ``has_publish_permission`` says so
+(the ``<app>.publish_<model>`` permission of the archivist's role), and check it again
+when they run."""
 
 from __future__ import annotations
 
@@ -34,12 +38,16 @@ def _set(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any], publish
     modeladmin.message_user(request, f"{changed} record(s) {verb}.", messages.SUCCESS)
 
 
-@admin.action(description="Publish the selected records (and lift their embargo)")
+@admin.action(
+    description="Publish the selected records (and lift their embargo)", permissions=["publish"]
+)
 def publish(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
     _set(modeladmin, request, queryset, True)
 
 
-@admin.action(description="Unpublish the selected records (with all they contain)")
+@admin.action(
+    description="Unpublish the selected records (with all they contain)", permissions=["publish"]
+)
 def unpublish(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
     _set(modeladmin, request, queryset, False)
 

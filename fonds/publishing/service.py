@@ -84,6 +84,19 @@ def owners_of(record: Publishable) -> list[str]:
     return []  # pages are not in the search index
 
 
+def content_changed(record: Any) -> None:
+    """A record saved in the admin, or about to be deleted: its search documents are
+    queued inside the caller's transaction and the index is brought up to date after
+    the commit (a deleted record's documents go). Call it before a delete: the owners
+    of an organization's documents are read from the collections it appears in."""
+    from fonds.search.service import enqueue
+
+    owners = owners_of(record)
+    if owners:
+        enqueue(*owners)
+        transaction.on_commit(_sync)
+
+
 def refresh_tree(collection_id: int) -> int:
     """Give each component of a collection the state it inherits (``withdrawn`` when
     it or a component above it is a draft; ``release_date``, the latest embargo of it

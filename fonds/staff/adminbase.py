@@ -7,6 +7,12 @@
   entries): locked whenever their record is locked.
 - :class:`LoadedRecordAdmin` for collections and components: what the finding aid
   says is read-only, what staff add (publication, notes) is editable and logged.
+- :class:`LoadedPartAdmin` and :class:`LoadedInline` for what a finding aid holds
+  besides its components (access terms, digital objects, internal notes) and for the
+  links other records make to it: shown to whoever may look, changed by no one here.
+
+Whatever is saved or deleted here reaches the search index after the commit
+(:func:`fonds.publishing.service.content_changed`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin  # type: ignore[import-untyped]
+
+from fonds.publishing.service import content_changed
 
 from .models import ArchivistNote, PublicationChange
 from .roles import (
@@ -72,6 +80,16 @@ class RoleAwareAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             if is_published(obj):
                 mark_unpublished(obj)
         super().save_model(request, obj, form, change)
+        content_changed(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        content_changed(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            content_changed(obj)
+        super().delete_queryset(request, queryset)
 
     def _set_publication(
         self, request: HttpRequest, queryset: QuerySet[Any], publish: bool
@@ -171,6 +189,34 @@ class RecordAdmin(RoleAwareAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
         context = {"related_changes": related_changes(self.related_history, object_id)}
         return super().history_view(request, object_id, {**context, **(extra_context or {})})
 
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        refuse_revert(self, request, object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def refuse_revert(model_admin: Any, request: HttpRequest, object_id: str, version_id: str) -> None:
+    """Reverting is changing: django-simple-history lets whoever may look at a version
+    post it, so the record as it is now (or, deleted, as it was) must be changeable by
+    this user."""
+    if request.method != "POST":
+        return
+    record = model_admin.get_object(request, object_id)
+    if record is None:  # deleted: brought back from its last version
+        model = model_admin.model
+        history = getattr(model, model._meta.simple_history_manager_attribute)
+        found = history.filter(
+            **{model._meta.pk.attname: str(object_id), "history_id": str(version_id)}
+        )
+        digits = str(object_id).isdigit() and str(version_id).isdigit()
+        version = found.first() if digits else None
+        if version is None:
+            return  # the view answers 404
+        record = version.instance
+    if not model_admin.has_change_permission(request, record):
+        raise PermissionDenied("reverting this record is not yours to do")
+
 
 class ChildHistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     """The history of rows edited inline (names, relations, entries), so that one of
@@ -200,6 +246,14 @@ class ChildHistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
         if parent is not None and locked(request, stored(parent)):
             raise PermissionDenied("only an archivist may change a published record")
         super().save_model(request, obj, form, change)
+        if parent is not None:
+            content_changed(parent)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        refuse_revert(self, request, object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def response_change(self, request: HttpRequest, obj: Any) -> Any:
         parent = self._parent(obj)
@@ -263,12 +317,33 @@ COMPONENT_FIELDS = (
 
 
 class LoadedRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """The finding aid's own fields read-only; what staff change is logged, field by field."""
+    """The finding aid's own fields read-only; what staff change is logged, field by field.
+
+    Publishing and withdrawing need the ``publish_<model>`` permission (archivists);
+    contributors look only. A collection can be deleted (its search documents go with
+    it); a component cannot: it is part of its finding aid, so unpublish it, or load
+    the finding aid again without it."""
 
     loaded_fields: tuple[str, ...] = ()
+    deletable = True
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # collections and components come from `fonds load`
+
+    def has_publish_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_publish(request.user, self.model)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.deletable and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        content_changed(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            content_changed(obj)
+        super().delete_queryset(request, queryset)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
@@ -308,9 +383,67 @@ class LoadedRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         formset.save_m2m()
 
 
+def may_change_parent(inline: Any, request: HttpRequest) -> bool:
+    """Whether the user may change the record an inline's rows belong to."""
+    opts = inline.parent_model._meta
+    return bool(request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"))
+
+
 class ArchivistNoteInline(admin.StackedInline):  # type: ignore[type-arg]
+    """Staff notes on a collection: written by whoever may change the collection."""
+
     model = ArchivistNote
     extra = 0
     fields = ["component_ref", "text", "author", "updated_at"]
     readonly_fields = ["author", "updated_at"]
     verbose_name_plural = "archivists' notes (never shown to the public)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and may_change_parent(self, request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and may_change_parent(self, request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and may_change_parent(self, request)
+
+
+class ReadOnly:
+    """Looked at, never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LoadedPartAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Access terms, digital objects, internal notes: what the finding aid says, so
+    changed only by loading it again. Who may look is the role's view permission
+    (contributors see terms and digital objects, not internal notes)."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return self.model.all_objects.all()  # internal rows too: staff see them
+
+
+class LoadedInline(ReadOnly, admin.TabularInline):  # type: ignore[type-arg]
+    """Rows shown on a collection's or component's page, read-only, for whoever has the
+    view permission of their model. ``own_rows`` narrows the rows to the record's own
+    (a collection's terms, not its components')."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+    own_rows: dict[str, Any] = {}
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        manager = getattr(self.model, "all_objects", self.model._default_manager)
+        return manager.filter(**self.own_rows)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return list(self.fields or [])

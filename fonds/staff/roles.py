@@ -2,7 +2,8 @@
 
 ==============  ==================================================================
 Administrator   everything, the user accounts and the sign-in log included
-Archivist       adds, changes, publishes and deletes every record; loads files
+Archivist       adds, changes, publishes and deletes every record; loads files;
+                compares and restores finding-aid versions (never deletes them)
 Contributor     adds records and changes them while they are drafts; never
                 publishes, never changes a published record, never deletes
 ==============  ==================================================================
@@ -67,6 +68,9 @@ CONTRIBUTOR_VIEWS = (
 # Apps only an administrator touches; and the sign-in log, theirs alone too.
 ADMINISTRATOR_APPS = frozenset({"auth", "contenttypes", "sessions", "admin"})
 ADMINISTRATOR_MODELS = frozenset({"staff.signin"})
+# Single permissions kept for administrators: the finding aids' versions are their
+# history, which an archivist uses (compare, restore) but never throws away.
+ADMINISTRATOR_PERMISSIONS = frozenset({"workflow.delete_findingaidversion"})
 
 # Field names that decide whether a record is public: no contributor may set them.
 PUBLICATION_FIELDS = (
@@ -201,6 +205,7 @@ def setup_roles() -> dict[str, Group]:
         for p in everything
         if p.content_type.app_label not in ADMINISTRATOR_APPS
         and _label(p) not in ADMINISTRATOR_MODELS
+        and f"{p.content_type.app_label}.{p.codename}" not in ADMINISTRATOR_PERMISSIONS
     ]
     contributor = [
         p

@@ -50,6 +50,10 @@ def test_the_demo_guides_load_and_are_published():
         document = lxml.html.fromstring(page.content)
         entries = document.xpath('//ol[@class="guide-entries"]/li')
         assert len(entries) == guide.entries.count(), guide.slug  # every demo record is public
+        shown = [" ".join(li.text_content().replace("\u2019", "'").split()) for li in entries]
+        notes = guide.entries.order_by("position", "id").values_list("note", flat=True)
+        for note, text in zip(notes, shown, strict=True):
+            assert " ".join(note.split()) in text, (guide.slug, note)  # each with its note
         for link in document.xpath('//ol[@class="guide-entries"]//h3/a/@href'):
             assert client.get(link).status_code == 200, link
         (script,) = document.xpath('//script[@type="application/ld+json"]/text()')
@@ -60,6 +64,25 @@ def test_the_demo_guides_load_and_are_published():
     assert load_guides(DEMO / "guides.yaml") == 4
     assert Guide.objects.count() == 4
     assert GuideEntry.objects.filter(guide__slug="interfaith-support").count() == 9
+    assert GuideEntry.objects.count() == 53 and not GuideEntry.objects.filter(note="").exists()
+
+
+def test_every_demo_guide_entry_has_the_archivists_note():
+    """A guide is a path an archivist chose: each step says why it is there."""
+    import yaml
+
+    guides = yaml.safe_load((DEMO / "guides.yaml").read_text(encoding="utf-8"))["guides"]
+    assert len(guides) == 4
+    missing = [
+        f"{guide['slug']}, entry {number}: {entry}"
+        for guide in guides
+        for number, entry in enumerate(guide["entries"], start=1)
+        if not str(entry.get("note") or "").strip()
+    ]
+    assert not missing, "entries without a note:\n" + "\n".join(missing)
+    notes = [str(e["note"]).strip() for g in guides for e in g["entries"]]
+    assert len(set(notes)) == len(notes), "two entries share a note"
+    assert all(len(note) >= 30 and note.endswith(".") for note in notes)
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """Unpublishing a folder in the admin, in Debian's chromium: it vanishes from search
 and from OAI-PMH at once, with the item it contains, and comes back when published.
 
-The server is tests/workflow's: `fonds serve` over a fresh FONDS_HOME holding DEMO-001
-and a staff account. Screenshots go to test-results/. Without chromium or Playwright
-the test skips, saying why (under CI=true it fails).
+The server is tests/workflow's: `fonds serve` over a fresh FONDS_HOME holding DEMO-001,
+an archivist (who unpublishes the folder here) and a contributor (who is not offered
+Publish or Unpublish at all). Screenshots go to test-results/. Without chromium or
+Playwright the test skips, saying why (under CI=true it fails).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from urllib.parse import quote
 
 from tests.browser.conftest import browser  # noqa: F401 - the module-scoped chromium fixture
 from tests.browser.helpers import screenshot, watch
-from tests.workflow.test_browser import PASSWORD, USER, server  # noqa: F401
+from tests.workflow.test_browser import CONTRIBUTOR, server, sign_in  # noqa: F401
 
 FOLDER = "demo001-s4-ss1-f5"
 FOLDER_TITLE = "Freedom Sunday for Soviet Jews, Washington, D.C."
@@ -61,10 +62,7 @@ def test_an_unpublished_folder_vanishes_from_search_and_oai_pmh(browser, server)
         assert item_url in _found(page, ITEM_TITLE)
         assert ITEM_TITLE in _oai(context)
 
-        page.goto("/admin/login/?next=/admin/")
-        page.fill("#id_username", USER)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
+        sign_in(page)  # an archivist
         expect(page.get_by_role("link", name="Uploads", exact=True)).to_be_visible()
 
         _act_on_folder(page, "unpublish")
@@ -96,6 +94,37 @@ def test_an_unpublished_folder_vanishes_from_search_and_oai_pmh(browser, server)
             assert ITEM_TITLE in _oai(public)
         finally:
             public.close()
+        assert errors == [], errors
+    finally:
+        context.close()
+
+
+def test_a_contributor_is_not_offered_publish_or_unpublish(browser, server):  # noqa: F811
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    errors: list[str] = []
+    page = watch(context.new_page(), errors)
+    try:
+        sign_in(page, CONTRIBUTOR)
+        expect(page.get_by_role("link", name="Uploads", exact=True)).to_have_count(0)
+        for listing in (
+            "/admin/findingaids/component/?q=" + quote(FOLDER_TITLE),
+            "/admin/findingaids/collection/",
+        ):
+            page.goto(listing)
+            expect(page.locator("#result_list tbody tr").first).to_be_visible()
+            choices = page.locator("select[name=action] option")
+            values = [choices.nth(i).get_attribute("value") for i in range(choices.count())]
+            assert not {"publish", "unpublish", "delete_selected"} & set(values), values
+        screenshot(page, "contributor-collections-without-publish")
+        # the folder's own page: looked at, nothing to change
+        page.goto("/admin/findingaids/component/?q=" + quote(FOLDER_TITLE))
+        page.locator("#result_list tbody tr", has_text=FOLDER).locator("a").first.click()
+        expect(page.locator("h1")).to_contain_text("View")
+        expect(page.locator("input[name=_save]")).to_have_count(0)
+        expect(page.locator("input[name=published]")).to_have_count(0)
         assert errors == [], errors
     finally:
         context.close()

@@ -2,7 +2,9 @@
 
 The records of :mod:`tests.security.hostile` are loaded by ``fonds load`` and served
 by ``fonds serve``, in subprocesses, as a user runs them; the helpers that start the
-server are in tests/servers.py. A staff account exists for the admin's forms.
+server are in tests/servers.py. A hostile research guide is loaded after them (with the
+demo's guide loader). A superuser exists for the admin's forms, and an archivist who
+uploads, edits and compares in the admin's XSS test.
 """
 
 from __future__ import annotations
@@ -15,11 +17,21 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import browser  # noqa: F401 - the module-scoped chromium fixture
-from tests.security.hostile import write_all
+from tests.security.hostile import guides, write_all
 from tests.servers import fonds_env, run_fonds, start_server, stop_server
 
 STAFF_USER = "staff"
 STAFF_PASSWORD = "x-Correct-Horse-Battery-9"
+ARCHIVIST_USER = "archie"
+SETUP = f"""
+from pathlib import Path
+from django.contrib.auth import get_user_model
+from fonds.guides.loading import load_guides
+from fonds.staff.roles import give_role
+load_guides(Path({{guides!r}}))
+user = get_user_model().objects.create_user({ARCHIVIST_USER!r}, password={STAFF_PASSWORD!r})
+give_role(user, "Archivist")
+"""
 
 
 @dataclass
@@ -51,6 +63,9 @@ def hostile_home(tmp_path_factory) -> Path:
         "--email",
         "staff@example.org",
     )
+    guide_file = home / "files" / "guides.yaml"
+    guide_file.write_text(guides(), encoding="utf-8")
+    run_fonds(env, "manage", "shell", "-c", SETUP.format(guides=str(guide_file)))
     print(f"\nhostile records loaded in {time.perf_counter() - started:.1f} s")
     return home
 

@@ -410,6 +410,41 @@ def bibliography() -> str:
     return json.dumps(works, ensure_ascii=False, indent=1)
 
 
+def guides() -> str:
+    """A research guide (not a file ``fonds load`` reads: the demo's YAML format, loaded
+    by :func:`fonds.guides.loading.load_guides`) whose title, summary, introduction and
+    every entry's note carry payloads; its entries point at the hostile records."""
+    note = f"{TEXT}\n\n[why](javascript:{RUN}) <script>{RUN}</script>"
+    entries = [
+        {"collection": "XSS-EAD2002", "note": note},
+        {"collection": "XSS-EAD2002", "component": "series-1", "note": some(2, 6)},
+        {"agent": "xss-organization", "note": note},
+        {"event": "xss-event", "note": some(8, 6)},
+        {"work": "xss-work", "note": some(14, 6)},
+    ]
+    guide = {
+        "slug": "xss-guide",
+        "title": f"XSS guide {some(1, 2)}"[:300],
+        "summary": f"{TEXT}\n\n[summary link](javascript:{RUN})",
+        "introduction": f"{TEXT}\n\n[markdown link](javascript:{RUN}) "
+        f"[data](data:text/html;base64,{_DATA_HTML}) ![img](x){{onerror=alert(1)}}\n\n"
+        + "".join(f"<{p}>\n\n" for p in PAYLOADS),
+        "entries": entries,
+    }
+    return yaml.safe_dump({"guides": [guide]}, allow_unicode=True, sort_keys=False)
+
+
+def revised_ead2002() -> str:
+    """The hostile EAD 2002 finding aid as a revision would change it: every title and
+    scope note retitled (payloads on both sides of each change), one folder gone."""
+    text = ead2002()
+    text = text.replace("unittitle: ", "unittitle, revised: ").replace(
+        "scopecontent: ", "scopecontent, revised: "
+    )
+    start = text.index("<c02 level='file' id='file-2")
+    return text[:start] + text[text.index("</c02>", start) + len("</c02>") :]
+
+
 def write_all(folder: Path) -> list[Path]:
     """Write every hostile record into ``folder``; return the files in load order."""
     folder.mkdir(parents=True, exist_ok=True)

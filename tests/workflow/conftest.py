@@ -59,19 +59,12 @@ def edited_demo_001(tmp_path) -> Path:
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    """A staff member (not a superuser) allowed to upload and to see versions."""
-    from django.contrib.auth.models import Permission
+    """An archivist: the real role, as ``fonds`` sets it up (no permission of its own)."""
+    from fonds.staff.roles import ARCHIVIST, give_role
 
-    user = django_user_model.objects.create_user(
-        "archivist", password="correct horse battery", is_staff=True
-    )
-    codenames = [
-        "add_uploadjob",
-        "view_uploadjob",
-        "view_findingaidversion",
-        "view_collection",
-    ]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    user = django_user_model.objects.create_user("archivist")
+    give_role(user, ARCHIVIST)
+    assert not user.is_superuser and not user.user_permissions.exists()
     client.force_login(user)
     client.user = user
     return client

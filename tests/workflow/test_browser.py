@@ -1,9 +1,11 @@
 """An archivist's upload in a real browser: Debian's chromium driven by Playwright.
 
 A `fonds serve` process over a fresh FONDS_HOME holding DEMO-001 (loaded with
-`fonds load`, as from the command line) and a staff account. In chromium: log in,
-upload a revised DEMO-001, read the dry run, confirm, watch the background load
-finish, then restore the previous version. Screenshots go to test-results/.
+`fonds load`, as from the command line), an archivist and a contributor (real roles,
+given with `fonds manage shell`, as an administrator would). In chromium, as the
+archivist, who does this work day to day: sign in, upload a revised DEMO-001, read
+the dry run, confirm, watch the background load finish, then restore the previous
+version. Screenshots go to test-results/.
 Without chromium or Playwright the test skips, saying why (under CI=true it fails).
 """
 
@@ -20,19 +22,36 @@ from tests.servers import fonds_env, run_fonds, serving
 from .conftest import ADDED, ADDED_TITLE, DEMO, NEW_TITLE, REMOVED, edit_demo_001
 
 USER, PASSWORD = "archivist", "a long test password 42"
+CONTRIBUTOR = "contributor"
 TIMEOUT = 120_000  # ms: a check or a load, in the background, under a busy machine
+CREATE_STAFF = f"""
+from django.contrib.auth import get_user_model
+from fonds.staff.roles import give_role
+for name, role in (({USER!r}, "Archivist"), ({CONTRIBUTOR!r}, "Contributor")):
+    user = get_user_model().objects.create_user(name, name + "@example.org", {PASSWORD!r})
+    give_role(user, role)
+"""
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("workflow-home")
-    env = fonds_env(home, DJANGO_SUPERUSER_PASSWORD=PASSWORD)
+    env = fonds_env(home)
     run_fonds(env, "load", "--quiet", str(DEMO / "DEMO-001.xml"))
-    run_fonds(
-        env, "manage", "createsuperuser", "--noinput", "--username", USER, "--email", "a@b.org"
-    )
+    run_fonds(env, "manage", "shell", "-c", CREATE_STAFF)
     with serving(home, env) as url:
         yield url
+
+
+def sign_in(page, username: str = USER) -> None:
+    """Through the admin's sign-in form, as a person does."""
+    from playwright.sync_api import expect
+
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_contain_text(username.upper(), ignore_case=True)
 
 
 def test_upload_dry_run_load_and_restore_in_chromium(browser, server, tmp_path):  # noqa: F811
@@ -44,11 +63,9 @@ def test_upload_dry_run_load_and_restore_in_chromium(browser, server, tmp_path):
     context.set_default_timeout(30_000)
     page = watch(context.new_page(), errors)
     try:
-        page.goto("/admin/login/?next=/admin/")
-        page.fill("#id_username", USER)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
+        sign_in(page)
         expect(page.get_by_role("link", name="Uploads", exact=True)).to_be_visible()
+        expect(page.get_by_role("link", name="Users", exact=True)).to_have_count(0)
 
         # from the collections of the admin to the upload form
         page.goto("/admin/findingaids/collection/")
