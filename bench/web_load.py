@@ -5,11 +5,12 @@
 
 Starts ``fonds serve`` on loopback over a fresh FONDS_HOME holding the demo archive
 (``fonds demo``), then drives it with wrk (Debian's ``apt-get install wrk``) over a
-mix of searches (Latin, Cyrillic, facets, date ranges) and page types, while
-``fonds load`` writes a synthetic finding aid (fonds/devtools/synthetic.py) in
-another process. Prints requests, errors (non-2xx/3xx and socket errors), throughput,
-p50/p95/p99 latency, the load's duration, and any "database is locked" or traceback
-in the server's log. Exits 1 when there was an error.
+mix of searches (Latin, Cyrillic, facets, date ranges) and page types: first with
+nothing loading (``--baseline-seconds``), then while ``fonds load`` writes a synthetic
+finding aid (fonds/devtools/synthetic.py) in another process. Prints for each run
+requests, errors (non-2xx/3xx and socket errors), throughput and p50/p95/p99 latency,
+overall and by URL group (search, page, api, oai); then the load's duration, and any
+"database is locked" or traceback in the server's log. Exits 1 when there was an error.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -73,20 +75,47 @@ PAGES = [
     "/contact/",
 ]
 
+# One connection per wrk thread (-t N -c N): each thread then alternates request() and
+# response(), so the time between them is that request's latency, kept by URL group.
+# LuaJIT's ffi reads the monotonic clock.
 LUA = """
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } fonds_timespec;
+int clock_gettime(int clock, fonds_timespec *t);
+]]
+local now = ffi.new("fonds_timespec")
+local function microseconds()
+  ffi.C.clock_gettime(1, now)
+  return tonumber(now.tv_sec) * 1000000 + tonumber(now.tv_nsec) / 1000
+end
+
 local paths = %(paths)s
+local groups = %(groups)s
 local counter = 0
 local threads = {}
+local started, group = nil, nil
+-- one flat table of numbers per group: thread:get() copies no nested tables
+%(tables)s
 
 function setup(thread)
-  thread:set("offset", #threads * 7)
+  thread:set("offset", #threads * 13)
   table.insert(threads, thread)
 end
 
 function request()
   counter = counter + 1
-  local path = paths[((counter + offset) %% #paths) + 1]
-  return wrk.format("GET", path)
+  local index = ((counter + offset) %% #paths) + 1
+  started, group = microseconds(), groups[index]
+  return wrk.format("GET", paths[index])
+end
+
+function response(status, headers, body)
+  if started ~= nil then
+    local kept = _G["samples_" .. group]
+    kept[#kept + 1] = math.floor(microseconds() - started)
+    started = nil
+  end
 end
 
 function done(summary, latency, requests)
@@ -98,14 +127,35 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write,
     e.status, e.timeout, latency:percentile(50), latency:percentile(95),
     latency:percentile(99), latency.max))
+  for _, thread in ipairs(threads) do
+    for _, name in ipairs(%(group_names)s) do
+      local kept = thread:get("samples_" .. name)
+      io.write("SAMPLES " .. name .. " " .. table.concat(kept, ",") .. "\\n")
+    end
+  end
 end
 """
+GROUPS = ("search", "page", "api", "oai")
+
+
+def group_of(path: str) -> str:
+    """search (the search page), api (/api/), oai (/oai), page (every other page)."""
+    if path.startswith("/search"):
+        return "search"
+    if path.startswith("/api/"):
+        return "api"
+    if path.startswith("/oai"):
+        return "oai"
+    return "page"
 
 
 def url_mix() -> list[str]:
     searches = [f"/search?q={quote(q)}{f}" for q in SEARCHES for f in FILTERS]
-    # about two searches for each page: searches are what a portal does most
-    return searches + PAGES * 4
+    # about two searches for each page: searches are what a portal does most; shuffled
+    # (the same way each run) so that any stretch of the list has the mix's shares
+    paths = searches + PAGES * 4
+    random.Random(8).shuffle(paths)
+    return paths
 
 
 def fonds(*args: str, env: dict[str, str], **kw) -> subprocess.CompletedProcess[str]:
@@ -154,12 +204,75 @@ def check_urls(base: str, paths: list[str]) -> None:
         sys.exit("URLs of the mix that do not answer 200:\n" + "\n".join(bad))
 
 
+def percentile(values: list[int], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank), in ms."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[rank] / 1000
+
+
+class Run:
+    """One wrk run over the mix: its totals and each URL group's latencies."""
+
+    def __init__(self, output: str) -> None:
+        result = next((line for line in output.splitlines() if line.startswith("RESULT ")), "")
+        if not result:
+            sys.exit(f"wrk printed no result:\n{output}")
+        self.totals = json.loads(result.removeprefix("RESULT "))
+        self.samples: dict[str, list[int]] = {group: [] for group in GROUPS}
+        for line in output.splitlines():
+            if line.startswith("SAMPLES "):
+                _, group, values = line.split(" ", 2)
+                self.samples[group] += [int(v) for v in values.split(",") if v]
+
+    @property
+    def errors(self) -> int:
+        r = self.totals
+        return int(r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"])
+
+    def report(self, label: str) -> str:
+        r = self.totals
+        seconds = r["duration_us"] / 1e6
+        lines = [
+            f"{label}",
+            f"  requests    {r['requests']:,} in {seconds:.1f} s "
+            f"({r['requests'] / seconds:.0f} requests/s, {r['bytes'] / seconds / 1e6:.1f} MB/s)",
+            f"  errors      {self.errors} (status {r['status']}, connect {r['connect']}, "
+            f"read {r['read']}, write {r['write']}, timeout {r['timeout']})",
+            f"  latency     p50 {r['p50'] / 1000:.0f} ms, p95 {r['p95'] / 1000:.0f} ms, "
+            f"p99 {r['p99'] / 1000:.0f} ms, max {r['max'] / 1000:.0f} ms",
+        ]
+        for group in GROUPS:
+            values = self.samples[group]
+            if values:
+                p50, p95, p99 = (percentile(values, share) for share in (0.50, 0.95, 0.99))
+                lines.append(
+                    f"  {group:<11} {len(values):>6,} requests: "
+                    f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms"
+                )
+        return "\n".join(lines)
+
+
+def drive(wrk: str, base: str, script: Path, clients: int, seconds: int) -> subprocess.Popen[str]:
+    """wrk over the mix, one connection per thread (see LUA)."""
+    command = [wrk, "-t", str(clients), "-c", str(clients), "-d", f"{seconds}s"]
+    command += ["--timeout", "30s", "-s", str(script), base]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=120, help="length of the load (120)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections (32)")
     parser.add_argument("--size-mb", type=float, default=30, help="synthetic finding aid (30)")
-    parser.add_argument("--server-threads", type=int, default=8, help="fonds serve --threads")
+    parser.add_argument(
+        "--baseline-seconds",
+        type=int,
+        default=30,
+        help="first drive the portal this long with nothing loading, for comparison (30; 0: none)",
+    )
+    parser.add_argument("--workers", type=int, default=None, help="fonds serve --workers")
+    parser.add_argument("--server-threads", type=int, default=None, help="fonds serve --threads")
     parser.add_argument("--home", type=Path, help="FONDS_HOME to use (default: a temporary one)")
     args = parser.parse_args()
     wrk = shutil.which("wrk")
@@ -169,6 +282,7 @@ def main() -> int:
     home = args.home or Path(tempfile.mkdtemp(prefix="fonds-load-"))
     env = dict(os.environ, FONDS_HOME=str(home), PYTHONPATH=str(ROOT))
     env.pop("FONDS_DATABASE_URL", None)
+    env.pop("FONDS_SEARCH_BACKEND", None)
     started = time.perf_counter()
     demo = fonds("demo", "--quiet", env=env)
     if demo.returncode != 0:
@@ -184,17 +298,11 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = home / "serve.log"
-    threads = str(args.server_threads)
-    serve_command = [
-        sys.executable,
-        "-m",
-        "fonds",
-        "serve",
-        "--port",
-        str(port),
-        "--threads",
-        threads,
-    ]
+    serve_command = [sys.executable, "-m", "fonds", "serve", "--port", str(port)]
+    if args.workers is not None:
+        serve_command += ["--workers", str(args.workers)]
+    if args.server_threads is not None:
+        serve_command += ["--threads", str(args.server_threads)]
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             serve_command,
@@ -203,25 +311,30 @@ def main() -> int:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    baseline: Run | None = None
     try:
         wait_for(base + "/", server)
         paths = url_mix()
         check_urls(base, paths)
         script = home / "mix.lua"
-        script.write_text(LUA % {"paths": "{" + ", ".join(json.dumps(p) for p in paths) + "}"})
+        script.write_text(
+            LUA
+            % {
+                "paths": "{" + ", ".join(json.dumps(p) for p in paths) + "}",
+                "groups": "{" + ", ".join(json.dumps(group_of(p)) for p in paths) + "}",
+                "group_names": "{" + ", ".join(json.dumps(g) for g in GROUPS) + "}",
+                "tables": "\n".join(f"samples_{g} = {{}}" for g in GROUPS),
+            }
+        )
         print(
-            f"wrk: {args.clients} clients, {args.seconds} s, {len(paths)} URLs "
+            f"server: {' '.join(serve_command[3:])}\n"
+            f"wrk: {args.clients} clients, {len(paths)} URLs "
             f"({len(SEARCHES) * len(FILTERS)} searches, {len(PAGES)} pages)"
         )
-        connections = ["-t", str(min(4, args.clients)), "-c", str(args.clients)]
-        wrk_command = [wrk, *connections, "-d", f"{args.seconds}s", "--timeout", "30s"]
-        wrk_command += ["-s", str(script), base]
-        load_run = subprocess.Popen(
-            wrk_command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        if args.baseline_seconds > 0:
+            out, _ = drive(wrk, base, script, args.clients, args.baseline_seconds).communicate()
+            baseline = Run(out)
+        load_run = drive(wrk, base, script, args.clients, args.seconds)
         time.sleep(min(5, args.seconds / 10))
         load_started = time.perf_counter()
         loading = subprocess.Popen(
@@ -244,23 +357,14 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
 
-    result_line = next((line for line in wrk_out.splitlines() if line.startswith("RESULT ")), "")
-    if not result_line:
-        print(wrk_out)
-        return 1
-    r = json.loads(result_line.removeprefix("RESULT "))
-    errors = r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
-    seconds = r["duration_us"] / 1e6
+    under_load = Run(wrk_out)
     log_text = log_path.read_text(errors="replace")
     locked = log_text.count("database is locked")
     tracebacks = log_text.count("Traceback")
+    if baseline is not None:
+        print(baseline.report(f"nothing loading ({args.baseline_seconds} s)"))
+    print(under_load.report(f"while fonds load runs ({args.seconds} s)"))
     print(
-        f"requests      {r['requests']:,} in {seconds:.1f} s "
-        f"({r['requests'] / seconds:.0f} requests/s, {r['bytes'] / seconds / 1e6:.1f} MB/s)\n"
-        f"errors        {errors} (status {r['status']}, connect {r['connect']}, "
-        f"read {r['read']}, write {r['write']}, timeout {r['timeout']})\n"
-        f"latency       p50 {r['p50'] / 1000:.0f} ms, p95 {r['p95'] / 1000:.0f} ms, "
-        f"p99 {r['p99'] / 1000:.0f} ms, max {r['max'] / 1000:.0f} ms\n"
         f"fonds load    {size_mb:.1f} MB, {components:,} components: exit "
         f"{loading.returncode} in {load_seconds:.0f} s ({during:.0f} s of it under load)\n"
         f"server log    {locked} 'database is locked', {tracebacks} tracebacks\n"
@@ -268,6 +372,7 @@ def main() -> int:
     )
     if loading.returncode != 0:
         print(load_out)
+    errors = under_load.errors + (baseline.errors if baseline else 0)
     return 1 if errors or locked or tracebacks or loading.returncode or not searchable else 0
 
 
