@@ -13,6 +13,7 @@ associative, family and the rest -> associated_with.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from fonds.formats.eaccpf import AuthorityRecord, NameEntry, Place, Relation, read_eac
@@ -21,7 +22,7 @@ from fonds.formats.roster import AgentRecord, NameRecord, RelationRecord, slugif
 from fonds.formats.timelinejs import html_to_markdown, markdown_to_html
 from fonds.search.analysis import analyzed
 
-from .models import Agent, AgentName
+from .models import Agent, AgentName, AgentRelation
 
 FROM_EAC = {
     "hierarchical-parent": "affiliate_of",
@@ -143,7 +144,7 @@ def authority_record(agent: Agent) -> AuthorityRecord:
                 p for p in (f"{ROLE_PREFIX}{r.role}" if r.role else "", r.note) if p
             ),
         )
-        for r in agent.relations_out.select_related("target")
+        for r in _relations_out(agent)
         if r.target is None or r.target.is_public  # never name an unpublished record
     ]
     return AuthorityRecord(
@@ -162,6 +163,14 @@ def authority_record(agent: Agent) -> AuthorityRecord:
         relations=relations,
         maintenance_agency=_agency(),
     )
+
+
+def _relations_out(agent: Agent) -> Iterable[AgentRelation]:
+    """The agent's relations with their targets: those prefetched for a list of agents
+    (an OAI-PMH page), else in one query."""
+    if "relations_out" in getattr(agent, "_prefetched_objects_cache", {}):
+        return agent.relations_out.all()
+    return agent.relations_out.select_related("target")
 
 
 def _agency() -> str:

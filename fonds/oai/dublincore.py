@@ -176,9 +176,6 @@ def _collection_dates(collection: Any) -> Iterator[DCValue]:
 
 
 def agent_values(agent: Any) -> Iterator[DCValue]:
-    from fonds.authorities.models import Appearance
-    from fonds.findingaids.models import Collection
-
     yield DCValue("title", agent.authorized_name)
     for name in agent.names.all():
         yield DCValue("title", name.name, name.language)
@@ -198,13 +195,11 @@ def agent_values(agent: Any) -> Iterator[DCValue]:
     for relation in agent.relations_in.all():
         if relation.source.is_public:
             yield DCValue("relation", absolute(relation.source.get_absolute_url()))
-    created = (
-        Appearance.objects.filter(
-            agent=agent, role=Appearance.CREATOR, collection__in=Collection.objects.all()
-        )
-        .select_related("collection")
-        .order_by("collection__identifier")
-    )
+    created = getattr(agent, "created", None)  # fetched for a whole page by with_details
+    if created is None:
+        from .records import created_appearances
+
+        created = created_appearances().filter(agent=agent)
     for appearance in created:
         yield DCValue("relation", absolute(appearance.collection.get_absolute_url()))
     for source in agent.sources:
