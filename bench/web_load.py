@@ -8,9 +8,12 @@ Starts ``fonds serve`` on loopback over a fresh FONDS_HOME holding the demo arch
 mix of searches (Latin, Cyrillic, facets, date ranges) and page types: first with
 nothing loading (``--baseline-seconds``), then while ``fonds load`` writes a synthetic
 finding aid (fonds/devtools/synthetic.py) in another process. Prints for each run
-requests, errors (non-2xx/3xx and socket errors), throughput and p50/p95/p99 latency,
-overall and by URL group (search, page, api, oai); then the load's duration, and any
-"database is locked" or traceback in the server's log. Exits 1 when there was an error.
+requests, errors (non-2xx/3xx and socket errors), throughput, the server's CPU time,
+and p50/p95/p99 latency overall and by URL group (search, page, api, oai), as measured
+for each response; then wrk's own percentiles, which wrk corrects for coordinated
+omission (it adds the requests a client would have sent while it waited, so they run
+higher); then the load's duration, and any "database is locked" or traceback in the
+server's log. Exits 1 when there was an error.
 """
 
 from __future__ import annotations
@@ -204,6 +207,28 @@ def check_urls(base: str, paths: list[str]) -> None:
         sys.exit("URLs of the mix that do not answer 200:\n" + "\n".join(bad))
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server process and its workers (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        used[child] = (int(fields[11]) + int(fields[12])) / tick
+    tree, total = {pid}, 0.0
+    for child in sorted(parents):  # a child's pid is usually above its parent's
+        if parents[child] in tree:
+            tree.add(child)
+    for member in tree:
+        total += used.get(member, 0.0)
+    return total
+
+
 def percentile(values: list[int], share: float) -> float:
     """The value below which ``share`` of ``values`` lie (nearest rank), in ms."""
     ordered = sorted(values)
@@ -214,7 +239,8 @@ def percentile(values: list[int], share: float) -> float:
 class Run:
     """One wrk run over the mix: its totals and each URL group's latencies."""
 
-    def __init__(self, output: str) -> None:
+    def __init__(self, output: str, cpu_seconds: float) -> None:
+        self.cpu_seconds = cpu_seconds
         result = next((line for line in output.splitlines() if line.startswith("RESULT ")), "")
         if not result:
             sys.exit(f"wrk printed no result:\n{output}")
@@ -230,6 +256,15 @@ class Run:
         r = self.totals
         return int(r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"])
 
+    @staticmethod
+    def spread(values: list[int]) -> str:
+        if not values:
+            return "no requests"
+        p50, p95, p99 = (percentile(values, share) for share in (0.50, 0.95, 0.99))
+        return (
+            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {max(values) / 1000:.0f} ms"
+        )
+
     def report(self, label: str) -> str:
         r = self.totals
         seconds = r["duration_us"] / 1e6
@@ -239,17 +274,16 @@ class Run:
             f"({r['requests'] / seconds:.0f} requests/s, {r['bytes'] / seconds / 1e6:.1f} MB/s)",
             f"  errors      {self.errors} (status {r['status']}, connect {r['connect']}, "
             f"read {r['read']}, write {r['write']}, timeout {r['timeout']})",
-            f"  latency     p50 {r['p50'] / 1000:.0f} ms, p95 {r['p95'] / 1000:.0f} ms, "
-            f"p99 {r['p99'] / 1000:.0f} ms, max {r['max'] / 1000:.0f} ms",
+            f"  latency     {self.spread([v for g in GROUPS for v in self.samples[g]])}",
+            f"  wrk's       p50 {r['p50'] / 1000:.0f} ms, p95 {r['p95'] / 1000:.0f} ms, "
+            f"p99 {r['p99'] / 1000:.0f} ms (corrected for coordinated omission)",
+            f"  server CPU  {self.cpu_seconds:.0f} s "
+            f"({self.cpu_seconds * 1000 / max(1, r['requests']):.0f} ms a request)",
         ]
         for group in GROUPS:
             values = self.samples[group]
             if values:
-                p50, p95, p99 = (percentile(values, share) for share in (0.50, 0.95, 0.99))
-                lines.append(
-                    f"  {group:<11} {len(values):>6,} requests: "
-                    f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms"
-                )
+                lines.append(f"  {group:<11} {len(values):>6,} requests: {self.spread(values)}")
         return "\n".join(lines)
 
 
@@ -332,8 +366,10 @@ def main() -> int:
             f"({len(SEARCHES) * len(FILTERS)} searches, {len(PAGES)} pages)"
         )
         if args.baseline_seconds > 0:
+            cpu = server_cpu(server.pid)
             out, _ = drive(wrk, base, script, args.clients, args.baseline_seconds).communicate()
-            baseline = Run(out)
+            baseline = Run(out, server_cpu(server.pid) - cpu)
+        cpu = server_cpu(server.pid)
         load_run = drive(wrk, base, script, args.clients, args.seconds)
         time.sleep(min(5, args.seconds / 10))
         load_started = time.perf_counter()
@@ -347,6 +383,7 @@ def main() -> int:
         )
         wrk_out, _ = load_run.communicate()
         wrk_ended = time.perf_counter()
+        cpu = server_cpu(server.pid) - cpu
         load_out, _ = loading.communicate()
         load_seconds = time.perf_counter() - load_started
         during = min(load_seconds, wrk_ended - load_started)
@@ -357,7 +394,7 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
 
-    under_load = Run(wrk_out)
+    under_load = Run(wrk_out, cpu)
     log_text = log_path.read_text(errors="replace")
     locked = log_text.count("database is locked")
     tracebacks = log_text.count("Traceback")
