@@ -30,6 +30,7 @@ roster records, collections not marked internal.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -109,6 +110,7 @@ def oai_dc(values: Iterable[DCValue]) -> etree._Element:
     return root
 
 
+@functools.lru_cache(maxsize=4096)
 def markdown_text(text: str) -> str:
     return html_to_text(markdown_to_html(text)) if text.strip() else ""
 
