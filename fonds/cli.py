@@ -333,24 +333,12 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from django.conf import settings
-    from waitress import serve
+    from fonds.serving import serve
 
-    from fonds.wsgi import application
-
+    if args.workers < 1 or args.threads < 1:
+        sys.exit("fonds serve: --workers and --threads must be 1 or more")
     ensure_database()
-    print(f"fonds: serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
-    # Behind FONDS_PROXY_COUNT proxies their X-Forwarded-For and X-Forwarded-Proto must
-    # reach fonds (the rate limit, https): waitress would drop them otherwise.
-    serve(
-        application,
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        ident="fonds",
-        clear_untrusted_proxy_headers=not settings.FONDS_PROXY_COUNT,
-    )
-    return 0
+    return serve(args.host, args.port, args.threads, args.workers)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -368,6 +356,8 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from fonds.serving import MAX_DEFAULT_WORKERS, default_workers
+
     parser = argparse.ArgumentParser(
         prog="fonds",
         description="Publish an archive's subject portal: finding aids, authorities, "
@@ -486,11 +476,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="serve the portal over HTTP",
-        description="Serve the portal with the waitress WSGI server.",
+        description="Serve the portal with the waitress WSGI server: --workers processes "
+        "of --threads threads each, on one port. See docs/deployment.md.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads")
+    serve.add_argument(
+        "--threads", type=int, default=8, help="threads of each process (default: 8)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="processes serving the same port, each with its threads (default: one for "
+        f"each CPU core, at most {MAX_DEFAULT_WORKERS}; here {default_workers()}); "
+        "1 serves from this process alone",
+    )
     serve.set_defaults(func=cmd_serve)
 
     check = commands.add_parser(

@@ -83,6 +83,14 @@ DATABASES = {
         conn_max_age=600,
     )
 }
+SQLITE_BUSY_SECONDS = float(
+    _env(
+        "FONDS_SQLITE_BUSY_SECONDS",
+        "30",
+        "On SQLite, how long a write waits for another to finish (a finding aid loading) "
+        "before it gives up; the portal then answers 503, try again.",
+    )
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -90,10 +98,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # lock at BEGIN so two writers queue instead of failing half-way.
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-            "PRAGMA busy_timeout=30000;PRAGMA temp_store=MEMORY"
+            f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)};PRAGMA temp_store=MEMORY"
         ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        "timeout": SQLITE_BUSY_SECONDS,
     }
 
 REPLICA_URLS = [

@@ -17,3 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("theme.css", theme_css, name="theme"),
 ]
+
+handler500 = "fonds.errors.server_error"

@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -68,16 +68,23 @@ def wait_until_it_answers(url: str, process: subprocess.Popen[bytes], log: Path)
 
 
 def start_server(
-    home: Path, env: dict[str, str], port: int | None = None, probe: str = "/"
+    home: Path,
+    env: dict[str, str],
+    port: int | None = None,
+    probe: str = "/",
+    options: Sequence[str] = (),
 ) -> tuple[subprocess.Popen[bytes], str, Path]:
-    """Start ``fonds serve`` on loopback; return once ``probe`` answers 200:
-    (the process, its base URL, its log file)."""
+    """Start ``fonds serve`` on loopback (with ``options``, e.g. ``--workers 2``);
+    return once ``probe`` answers 200: (the process, its base URL, its log file)."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = home / f"serve-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "fonds", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                *(sys.executable, "-m", "fonds", "serve"),
+                *("--host", "127.0.0.1", "--port", str(port), *options),
+            ],
             env=env,
             cwd=ROOT,
             stdout=out,

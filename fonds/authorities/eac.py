@@ -34,6 +34,7 @@ earlier...) are read the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -364,7 +365,7 @@ def authority_record(agent: Agent, version: str = "2010") -> AuthorityRecord:
     """The roster record as EAC-CPF would hold it."""
     relations = [
         _cpf_relation(r)
-        for r in agent.relations_out.select_related("target").order_by("pk")
+        for r in _relations_out(agent)
         if r.target is None or r.target.is_public  # never name an unpublished record
     ]
     others = [_other_relation(r) for r in agent.resources]
@@ -408,6 +409,14 @@ def authority_record(agent: Agent, version: str = "2010") -> AuthorityRecord:
         local_controls=controls,
         local_descriptions=local,
     )
+
+
+def _relations_out(agent: Agent) -> Iterable[AgentRelation]:
+    """The agent's relations with their targets, in the order they were loaded: those
+    prefetched for a list of agents (an OAI-PMH page), else in one query."""
+    if "relations_out" in getattr(agent, "_prefetched_objects_cache", {}):
+        return sorted(agent.relations_out.all(), key=lambda r: r.pk)
+    return agent.relations_out.select_related("target").order_by("pk")
 
 
 def export_eac(agent: Agent, version: str = "2010") -> bytes:

@@ -27,10 +27,20 @@ def _items(works: list[Work]) -> list[dict[str, object]]:
     return [dict(w.csl, id=w.identifier) for w in works]
 
 
+def _formatted(style: str) -> tuple[list[Work], list[tuple[str, str]]]:
+    works = list(Work.objects.public())
+    return works, bibliography_entries(_items(works), style, output="html") if works else []
+
+
+def warm_citations() -> None:
+    """Render the bibliography in each style, so the first visitors find it ready."""
+    for style in STYLES:
+        _formatted(style)
+
+
 def bibliography(request: HttpRequest) -> HttpResponse:
     style = _style(request)
-    works = list(Work.objects.public())
-    formatted = bibliography_entries(_items(works), style, output="html") if works else []
+    works, formatted = _formatted(style)
     by_id = {w.identifier: w for w in works}
     entries = [
         {"html": mark_safe(html), "work": by_id.get(identifier)}  # noqa: S308 - escaped by the formatter

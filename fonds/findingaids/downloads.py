@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import threading
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,6 +37,12 @@ from .models import Collection, Component
 
 log = logging.getLogger(__name__)
 HEADER_KEEP = frozenset({"eadid", "recordid", "filedesc", "titlestmt", "titleproper"})
+
+
+def _temporary(path: Path) -> Path:
+    """Where one thread writes a file before it takes its place: of its own, as other
+    threads and the other processes of ``fonds serve --workers`` may write it too."""
+    return path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
 
 
 def _cache(kind: str, collection: Collection, suffix: str) -> Path:
@@ -151,7 +159,7 @@ def ead(request: HttpRequest, identifier: str) -> HttpResponseBase:
                 status=503,
                 content_type="text/plain; charset=utf-8",
             )
-        temporary = path.with_suffix(".tmp")
+        temporary = _temporary(path)
         temporary.write_bytes(data)
         temporary.replace(path)
     response = FileResponse(open(path, "rb"), content_type="application/xml")  # noqa: SIM115
@@ -208,7 +216,7 @@ def pdf(request: HttpRequest, identifier: str) -> HttpResponseBase:
         context = _printable_context(request, collection) | {"for_pdf": True}
         html = render_to_string("findingaids/print.html", context, request=request)
         stylesheet = finders.find("fonds/print.css")
-        temporary = path.with_suffix(".tmp")
+        temporary = _temporary(path)
         # Nothing is fetched while rendering: the stylesheet is read from disk and
         # images named in the EAD stay out of the PDF.
         HTML(

@@ -17,18 +17,26 @@ citeproc-py copies item text into its HTML as it is. So before rendering, the it
 "&", "<" and ">" and the CSL rich text tags (<i>, <b>, <sup>, <sub>, small caps) become
 private-use characters, which come back afterwards as entities and tags; nh3 then
 keeps only the tags a citation uses.
+
+citeproc-py takes tens of milliseconds an item, so what it renders is kept in memory
+(:class:`RenderedCache`), keyed by a digest of the items themselves, the style and the
+output: a work that changes has another key, so nothing needs to be invalidated, and
+what is no longer asked for gives way when the cache is full.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+import json
 import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, TypeVar
 
 import nh3
 from citeproc import (  # type: ignore[import-untyped]
@@ -176,6 +184,54 @@ def _formatter(output: str) -> Any:
     return formatter.html if output == "html" else formatter.plain
 
 
+T = TypeVar("T")
+
+
+class RenderedCache:
+    """What citeproc-py rendered, by a digest of what it was asked; the least recently
+    used goes first once ``max_chars`` characters are kept. Safe across threads."""
+
+    def __init__(self, max_chars: int = 20_000_000) -> None:
+        self.max_chars = max_chars
+        self._kept: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(*parts: Any) -> str:
+        text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get(self, key: str, render: Callable[[], T], size: Callable[[T], int]) -> T:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                value: T = found[0]
+                return value
+        value = render()  # outside the lock: the styles have their own
+        chars = size(value)
+        with self._lock:
+            if key not in self._kept and chars <= self.max_chars:
+                self._kept[key] = (value, chars)
+                self._chars += chars
+                while self._chars > self.max_chars:
+                    _key, (_value, dropped) = self._kept.popitem(last=False)
+                    self._chars -= dropped
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+rendered = RenderedCache()
+
+
 def format_bibliography(
     items: Iterable[Mapping[str, Any]],
     style: str = "chicago-author-date",
@@ -194,6 +250,18 @@ def bibliography_entries(
 ) -> list[tuple[str, str]]:
     """(item id, entry) for each item, in the order of format_bibliography."""
     _style(style, output)  # an unknown style or output fails here, whatever the items
+    items = list(items)
+    entries = rendered.get(
+        rendered.key("bibliography", style, output, items),
+        lambda: tuple(_bibliography_entries(items, style, output)),
+        lambda found: sum(len(ident) + len(entry) for ident, entry in found),
+    )
+    return list(entries)
+
+
+def _bibliography_entries(
+    items: list[Mapping[str, Any]], style: str, output: Output
+) -> list[tuple[str, str]]:
     items = sorted(items, key=lambda item: _order_key(item, style))
     prepared = [_prepare(item, f"item{index}") for index, item in enumerate(items)]
     ids = [str(item.get("id", "")) for item in items]
@@ -221,6 +289,15 @@ def format_note(
 ) -> str:
     """The item cited once: a full note in the notes style, "(Beckerman 2010)" in the
     author-date style."""
+    _style(style, output)
+    return rendered.get(
+        rendered.key("note", style, output, item),
+        lambda: _format_note(item, style, output),
+        len,
+    )
+
+
+def _format_note(item: Mapping[str, Any], style: str, output: Output) -> str:
     data = _prepare(item, "item0")
     loaded, kind = _style(style, output), _formatter(output)
     try:

@@ -28,6 +28,7 @@ labels; media given as HTML embeds (``<iframe>``...) are refused, not run.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -506,8 +507,10 @@ def html_to_text(html: str) -> str:
     return plain(_Converter.convert(html, markdown=False).result.replace("\n\n", " "))
 
 
+@functools.lru_cache(maxsize=4096)
 def markdown_to_html(text: str) -> str:
-    """HTML from Markdown: raw HTML in the text is escaped, links only http(s)/mailto."""
+    """HTML from Markdown: raw HTML in the text is escaped, links only http(s)/mailto.
+    Kept for the texts rendered last: pages and harvests render the same ones again."""
     if not text.strip():
         return ""
     return nh3.clean(

@@ -30,6 +30,7 @@ roster records, collections not marked internal.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -109,6 +110,7 @@ def oai_dc(values: Iterable[DCValue]) -> etree._Element:
     return root
 
 
+@functools.lru_cache(maxsize=4096)
 def markdown_text(text: str) -> str:
     return html_to_text(markdown_to_html(text)) if text.strip() else ""
 
@@ -176,9 +178,6 @@ def _collection_dates(collection: Any) -> Iterator[DCValue]:
 
 
 def agent_values(agent: Any) -> Iterator[DCValue]:
-    from fonds.authorities.models import Appearance
-    from fonds.findingaids.models import Collection
-
     yield DCValue("title", agent.authorized_name)
     for name in agent.names.all():
         yield DCValue("title", name.name, name.language)
@@ -198,13 +197,11 @@ def agent_values(agent: Any) -> Iterator[DCValue]:
     for relation in agent.relations_in.all():
         if relation.source.is_public:
             yield DCValue("relation", absolute(relation.source.get_absolute_url()))
-    created = (
-        Appearance.objects.filter(
-            agent=agent, role=Appearance.CREATOR, collection__in=Collection.objects.all()
-        )
-        .select_related("collection")
-        .order_by("collection__identifier")
-    )
+    created = getattr(agent, "created", None)  # fetched for a whole page by with_details
+    if created is None:
+        from .records import created_appearances
+
+        created = created_appearances().filter(agent=agent)
     for appearance in created:
         yield DCValue("relation", absolute(appearance.collection.get_absolute_url()))
     for source in agent.sources:

@@ -117,10 +117,27 @@ def with_details(kind: str, rows: QuerySet[Any]) -> QuerySet[Any]:
         terms = AccessTerm.objects.filter(component__isnull=True).order_by("position")
         return rows.prefetch_related(Prefetch("terms", queryset=terms))
     if kind == "agent":
-        return rows.prefetch_related("names", "relations_out__target", "relations_in__source")
+        return rows.prefetch_related(
+            "names",
+            "relations_out__target",
+            "relations_in__source",
+            Prefetch("appearances", queryset=created_appearances(), to_attr="created"),
+        )
     if kind == "event":
         return rows.prefetch_related("agents", "collections")
     return rows.prefetch_related("agents", "events")
+
+
+def created_appearances() -> QuerySet[Any]:
+    """The appearances of roster records as the creators of public collections, in
+    collection order: the collections a record's Dublin Core relates it to."""
+    from fonds.authorities.models import Appearance
+
+    return (
+        Appearance.objects.filter(role=Appearance.CREATOR, collection__in=Collection.objects.all())
+        .select_related("collection")
+        .order_by("collection__identifier")
+    )
 
 
 class Stamps:

@@ -1,16 +1,18 @@
 """The work behind an upload: check the files, show what would change, then load.
 
 Both steps run in a background thread of the serving process, one job at a time (a
-lock): SQLite takes one writer at a time, and a thread shares the process's settings
-and search index. The database holds a job's state; the progress of a running load
-goes to a small JSON file beside the uploaded files, since the load's own
-transaction holds SQLite's write lock until it commits. A job whose process is gone
-(the server was stopped) is marked failed when it is next looked at: each file loads
-whole or not at all, so nothing is half-loaded.
+lock on a file in the uploads folder, which also holds between the processes of
+``fonds serve --workers``): SQLite takes one writer at a time, and a thread shares
+the process's settings and search index. The database holds a job's state; the
+progress of a running load goes to a small JSON file beside the uploaded files,
+since the load's own transaction holds SQLite's write lock until it commits. A job
+whose process is gone (the server was stopped) is marked failed when it is next
+looked at: each file loads whole or not at all, so nothing is half-loaded.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -19,7 +21,8 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +46,24 @@ from .versions import ensure_baseline, loading_as, write_version
 log = logging.getLogger(__name__)
 
 LIST_LIMIT = 1000  # entries kept per list of a dry run (the counts are always whole)
-_one_at_a_time = threading.Lock()
 _threads: dict[int, threading.Thread] = {}
 
 
 def uploads_dir() -> Path:
     return Path(settings.FONDS_HOME) / "uploads"
+
+
+@contextmanager
+def one_at_a_time() -> Iterator[None]:
+    """Held while a job runs: the next job, in this process or another, waits for it."""
+    folder = uploads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "job.lock", "a") as lock:  # a file of its own for each holder
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def job_dir(job: UploadJob) -> Path:
@@ -334,7 +349,7 @@ def start(job: UploadJob, step: Callable[[UploadJob], None]) -> threading.Thread
 def _background(job_id: int, step: Callable[[UploadJob], None]) -> None:
     close_old_connections()
     try:
-        with _one_at_a_time, primary():  # read what this job writes, never a replica
+        with one_at_a_time(), primary():  # read what this job writes, never a replica
             job = UploadJob.objects.get(pk=job_id)
             try:
                 step(job)

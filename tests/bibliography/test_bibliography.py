@@ -11,6 +11,8 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fonds.authorities.models import Agent
 from fonds.bibliography.loading import work_identifier
@@ -274,3 +276,45 @@ def test_one_authors_titles_sort_without_their_article(client):
     load_demo()
     listed = [i for i, _ in entries(client.get("/bibliography/").content.decode())]
     assert [i for i in listed if i.startswith("gilbert")] == ["gilbert-1985", "gilbert-1986"]
+
+
+def test_bibliography_page_queries_do_not_grow_with_the_works(client):
+    def works(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            Work.objects.create(
+                identifier=f"work-{n}",
+                csl={
+                    "id": f"work-{n}",
+                    "type": "book",
+                    "title": f"Work {n}",
+                    "author": [{"family": f"Author{n}", "given": "Anna"}],
+                },
+                title=f"Work {n}",
+            )
+
+    def queries(path: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        return len(entries(response.content.decode())), len(captured.captured_queries)
+
+    works(0, 2)
+    few = {style: queries(f"/bibliography/?style={style}") for style in STYLES}
+    works(2, 8)
+    many = {style: queries(f"/bibliography/?style={style}") for style in STYLES}
+    for style in STYLES:
+        assert (few[style][0], many[style][0]) == (2, 10)
+        assert many[style][1] == few[style][1]
+
+
+def test_a_changed_work_is_cited_anew(client):
+    """Citations are kept once rendered, by what the work says: a change shows at once."""
+    load_demo()
+    assert "Fear No Evil" in client.get("/bibliography/").content.decode()
+    work = Work.objects.get(identifier="sharansky-1988")
+    work.csl = dict(work.csl, title="Fear No Evil, Revised")
+    work.save()
+    listed = dict(entries(client.get("/bibliography/").content.decode()))
+    assert "Fear No Evil, Revised" in listed["sharansky-1988"]
+    page = client.get("/bibliography/sharansky-1988/").content.decode()
+    assert "<i>Fear No Evil, Revised</i>" in page

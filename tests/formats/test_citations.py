@@ -268,11 +268,39 @@ def test_unknown_style_or_output():
 def test_rendering_from_several_threads_gives_the_same_entries():
     items = fixture_items()
     expected = format_bibliography(items, "chicago-notes-bibliography", "html")
+
+    def render(run: int) -> list[str]:
+        # a key citeproc-py does not read: each run misses the cache and renders
+        fresh = [dict(item, fonds={"run": run}) for item in items]
+        return format_bibliography(fresh, "chicago-notes-bibliography", "html")
+
     with ThreadPoolExecutor(4) as pool:
-        results = list(
-            pool.map(
-                lambda _n: format_bibliography(items, "chicago-notes-bibliography", "html"),
-                range(8),
-            )
-        )
+        results = list(pool.map(render, range(8)))
     assert all(result == expected for result in results)
+
+
+def test_rendered_citations_are_kept_by_what_the_items_say():
+    items = [TOLSTOY, EDITED]
+    first = bibliography_entries(items, "chicago-author-date")
+    kept = len(citations.rendered)
+    assert bibliography_entries(items, "chicago-author-date") == first
+    assert format_bibliography(items, "chicago-author-date") == [e for _i, e in first]
+    assert len(citations.rendered) == kept  # asked again: nothing new rendered
+    changed = [dict(TOLSTOY, title="Anna Karenina"), EDITED]
+    again = dict(bibliography_entries(changed, "chicago-author-date"))
+    assert "<i>Anna Karenina</i>" in again["tolstoy-1869"]
+    assert len(citations.rendered) == kept + 1
+    note = format_note(TOLSTOY)
+    assert format_note(TOLSTOY) == note
+    assert format_note(dict(TOLSTOY, title="Anna Karenina")) != note
+
+
+def test_the_kept_citations_stay_within_their_size():
+    cache = citations.RenderedCache(max_chars=10)
+    assert cache.get("a", lambda: "12345", len) == "12345"
+    assert cache.get("b", lambda: "123456", len) == "123456"
+    assert len(cache) == 1  # "a" gave way
+    assert cache.get("b", lambda: "other", len) == "123456"  # kept
+    assert cache.get("a", lambda: "abc", len) == "abc"  # rendered again
+    assert cache.get("c", lambda: "x" * 11, len) == "x" * 11  # too big to keep
+    assert len(cache) == 2
