@@ -5,6 +5,8 @@ validation never touches the network."""
 from __future__ import annotations
 
 import functools
+import sys
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -57,3 +59,25 @@ def assert_valid(data: bytes, version: str, kind: str = "eac-cpf") -> None:
     if not xsd.validate(etree.fromstring(data, etree.XMLParser(**PARSER_OPTIONS))):
         errors = "\n".join(f"{e.line}: {e.message}" for e in xsd.error_log)
         pytest.fail(f"not valid {name}:\n{errors}")
+
+
+# -- OAI-PMH 2.0 ---------------------------------------------------------------------
+
+# The official OAI-PMH.xsd, taken by `make oai-schema` from PyPI's pyoai source
+# distribution into the virtualenv (it is not committed).
+OAI_PMH_XSD = Path(sys.prefix) / "share" / "fonds-test-schemas" / "OAI-PMH.xsd"
+
+
+@functools.cache
+def oai_pmh_schema() -> etree.XMLSchema:
+    path = need(OAI_PMH_XSD, "the OAI-PMH 2.0 schema (make oai-schema)")
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+def assert_valid_oai_pmh(data: bytes) -> None:
+    """Fail unless ``data`` is an OAI-PMH response valid against OAI-PMH.xsd."""
+    xsd = oai_pmh_schema()
+    if not xsd.validate(etree.fromstring(data, etree.XMLParser(**PARSER_OPTIONS))):
+        errors = "\n".join(f"{e.line}: {e.message}" for e in xsd.error_log)
+        pytest.fail(f"not valid OAI-PMH 2.0:\n{errors}")

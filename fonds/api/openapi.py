@@ -74,6 +74,7 @@ ANSWERS: dict[str, Schema] = {
                         "agents",
                         "events",
                         "works",
+                        "guides",
                         "search",
                         "exports",
                         "html",
@@ -92,6 +93,8 @@ ANSWERS: dict[str, Schema] = {
     "EventRecord": record_of("Event", "One event."),
     "WorkPage": page_of("WorkSummary", "A page of works."),
     "WorkRecord": record_of("Work", "One work."),
+    "GuidePage": page_of("GuideSummary", "A page of research guides."),
+    "GuideRecord": record_of("Guide", "One research guide."),
     "ExporterList": page_of("Exporter", "Every export format (one page: next is null)."),
     "SearchResults": obj(
         "A page of search results, with the facets of all of them.",
@@ -175,6 +178,7 @@ REF = _path("ref", "The component's id within its collection.", "demo001-s1")
 AGENT = _path("identifier", "The roster record's identifier.", "ncsj")
 EVENT = _path("identifier", "The event's identifier.", "1970-06-15-leningrad-arrests")
 WORK = _path("identifier", "The work's identifier.", "beckerman-2010")
+GUIDE = _path("slug", "The guide's slug.", "resettlement")
 
 ALLOW_ORIGIN = {"Access-Control-Allow-Origin": {"$ref": "#/components/headers/AllowOrigin"}}
 
@@ -393,6 +397,26 @@ def _paths() -> dict[str, Schema]:
                 found=True,
             )
         },
+        "/guides": {
+            "get": _operation(
+                "listGuides",
+                "The published research guides, in the archivist's order.",
+                "GuidePage",
+                tag="guides",
+                parameters=PAGING,
+            )
+        },
+        "/guides/{slug}": {
+            "get": _operation(
+                "getGuide",
+                "A research guide: its introduction and its entries, each with the "
+                "archivist's note and the record it points at.",
+                "GuideRecord",
+                tag="guides",
+                parameters=[GUIDE],
+                found=True,
+            )
+        },
         "/search": {
             "get": _operation(
                 "search",
@@ -485,6 +509,7 @@ def description() -> dict[str, Any]:
             {"name": "roster", "description": "Organizations, people and families."},
             {"name": "timeline", "description": "Events, dated in EDTF."},
             {"name": "bibliography", "description": "Works, as CSL-JSON."},
+            {"name": "guides", "description": "Research guides: a path through the archive."},
             {"name": "search", "description": "One search over everything, with facets."},
             {"name": "exports", "description": "The files of every export format."},
         ],

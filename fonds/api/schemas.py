@@ -492,6 +492,41 @@ RECORDS |= {
     ),
 }
 
+# -- research guides -----------------------------------------------------------------
+
+_GUIDE_SUMMARY: dict[str, Schema] = {
+    "slug": string("The guide's id in URLs."),
+    "title": string(),
+    "summary": string("One or two sentences, Markdown."),
+    "summary_html": string("The summary as safe HTML."),
+    "links": links("The guide in the API and in the portal.", "self", "html"),
+}
+RECORDS |= {
+    "GuideSummary": obj("A research guide as lists show it.", _GUIDE_SUMMARY),
+    "GuideEntry": obj(
+        "A record the guide points at, with the archivist's note. Only public records.",
+        {
+            "kind": string(enum=["collection", "component", "agent", "event", "work"]),
+            "label": string("What it is, in words: Collection, Series, Organization..."),
+            "title": string(),
+            "date": string("Its dates, as written or in words."),
+            "context": string("A component's collection, a work's authors, an event's place."),
+            "note": string("Why it matters, Markdown."),
+            "note_html": string("The note as safe HTML."),
+            "links": links("The record in the API and in the portal.", "self", "html"),
+        },
+    ),
+    "Guide": obj(
+        "A research guide: an introduction and an ordered list of entries.",
+        {
+            **_GUIDE_SUMMARY,
+            "introduction": string("Markdown."),
+            "introduction_html": string("The introduction as safe HTML."),
+            "entries": array(ref("GuideEntry"), "In the guide's order."),
+        },
+    ),
+}
+
 # -- search and exports --------------------------------------------------------------
 
 RECORDS |= {

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path, re_path
 
-from . import search, views
+from . import guides, search, views
 from .http import not_found
 
 app_name = "api"
@@ -30,6 +30,8 @@ urlpatterns: list[URLPattern] = [
     path("v1/events/<str:identifier>", views.event_detail, name="event"),
     path("v1/works", views.work_list, name="works"),
     path("v1/works/<str:identifier>", views.work_detail, name="work"),
+    path("v1/guides", guides.guide_list, name="guides"),
+    path("v1/guides/<str:slug>", guides.guide_detail, name="guide"),
     path("v1/search", search.search_view, name="search"),
     path("v1/exports", views.export_list, name="exports"),
     path("v1/exports/<str:name>", views.export_download, name="export"),

@@ -67,6 +67,7 @@ def index(request: HttpRequest, query: Query) -> HttpResponseBase:
                 "agents": links.api("agents"),
                 "events": links.api("events"),
                 "works": links.api("works"),
+                "guides": links.api("guides"),
                 "search": links.api("search"),
                 "exports": links.api("exports"),
                 "html": links.absolute("/"),

@@ -109,7 +109,7 @@ class Description:
     def date_text(self) -> str:
         parts = []
         for span in self.dates:
-            text = span.text or _span_label(span)
+            text = span.text or span_label(span)
             if span.type == "bulk" and not text.lower().startswith("bulk"):
                 text = f"bulk {text}"
             if text:
@@ -135,7 +135,7 @@ class Description:
         return bool(self.dates) and all(d.undated for d in self.dates)
 
 
-def _span_label(span: DateSpan) -> str:
+def span_label(span: DateSpan) -> str:
     if span.begin is None:
         return ""
     if span.open_end:

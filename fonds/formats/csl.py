@@ -109,9 +109,29 @@ def read_csl_json(data: bytes | str, path: str) -> list[Item]:
     return items
 
 
+# A CSL item nests four levels (item, date, date-parts, a date); anything far deeper is
+# no CSL-JSON, and walking it would exhaust Python's stack.
+MAX_DEPTH = 32
+
+
+def _depth_within(value: object, limit: int) -> bool:
+    """Whether ``value`` nests lists and objects at most ``limit`` levels deep."""
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        current, depth = pending.pop()
+        if isinstance(current, dict | list):
+            if depth > limit:
+                return False
+            inner = current.values() if isinstance(current, dict) else current
+            pending.extend((child, depth + 1) for child in inner)
+    return True
+
+
 def _checked_item(raw: object) -> Item:
     if not isinstance(raw, dict):
         raise ValueError(f"an item must be an object, not {_json_kind(raw)}")
+    if not _depth_within(raw, MAX_DEPTH):
+        raise ValueError(f"values nest more than {MAX_DEPTH} levels deep")
     ident = raw.get("id")
     if isinstance(ident, bool) or not isinstance(ident, str | int) or str(ident).strip() == "":
         raise ValueError('missing "id" (a non-empty string or number)')

@@ -7,7 +7,9 @@ Rules, in order:
   collection-management systems often carry the collection's range on every
   undated folder, and believing it would put those folders in every date search.
 * ``normal`` is an ISO 8601 date or interval (``1933/1985``, ``1972-05-05``,
-  ``0700/1937``); an end year of 9999, or an empty end, means the range is open.
+  ``0700/1937``, in the subset ead2002.xsd takes); an end year of 9999, ``..`` or an
+  empty end means the range is open. A ``normal`` of another form (``1928/13302``,
+  ``0``, ``undated``) is neither believed nor kept: the text says the date.
 * Otherwise years and decades are read from the text ("1970-1975", "1970s",
   "circa 1965", "May 5, 1972; 1980").
 """
@@ -28,6 +30,13 @@ _APPROX = re.compile(r"\b(circa|ca\.|c\.|approximately|about|\?)", re.IGNORECASE
 _YEAR_TEXT = re.compile(r"(?<![\d])(1[0-9]{3}|20[0-9]{2})(s|'s)?(?![\d])")
 _ISO_YEAR = re.compile(r"^\s*(-?\d{1,4})")
 OPEN_END_YEARS = {9999}
+# ead2002.xsd's am.date.normal: a date (YYYY, YYYY-MM, YYYY-MM-DD, YYYYMMDD) or two
+_ISO_DATE = (
+    r"-?[012]\d{3}(((0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))"
+    r"|-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+)
+ISO_NORMAL = re.compile(f"{_ISO_DATE}(/{_ISO_DATE})?")
+_NORMAL = re.compile(f"{_ISO_DATE}(/({_ISO_DATE}|9999|\\.\\.|open)?)?")
 _OPEN_TEXT = re.compile(r"^\D*\d{4}\s*[-\u2013]\s*(present)?\s*$", re.IGNORECASE)
 
 
@@ -79,6 +88,8 @@ def years_in_text(text: str) -> tuple[int | None, int | None]:
 
 def normalize(text: str, normal: str | None = None, type_: str | None = None) -> DateSpan:
     text = " ".join(text.split())
+    if normal and not _NORMAL.fullmatch(normal.strip()):
+        normal = None
     span = DateSpan(text=text, normal=(normal or None), type=(type_ or None))
     if text and _UNDATED.match(text):
         span.undated = True

@@ -15,17 +15,28 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from . import dates
 from .archival import (
     AccessTerm,
     CollectionRecord,
     ComponentRecord,
     Container,
-    DateSpan,
     Description,
     DigitalObject,
     Language,
-    Note,
+)
+from .ead_elements import (
+    NAME_KINDS,
+    TITLE_SKIP,
+    add_note,
+    dao_role,
+    is_placeholder_event,
+    level_of,
+    read_note,
+    read_quantity,
+    read_structured_dates,
+    read_unitdate,
+    term_text,
+    trim_title,
 )
 from .errors import FormatError, column_of
 from .markup import attribute, is_internal, nfc, plain, safe_href, text_of, to_html
@@ -36,7 +47,6 @@ EAD3_NAMESPACES = frozenset(
     {"http://ead3.archivists.org/schema/", "http://ead3.archivists.org/schema/undeprecated/"}
 )
 COMPONENT_TAG = re.compile(r"^c(0[1-9]|1[0-2])?$")
-NAME_KINDS = frozenset({"persname", "corpname", "famname", "name"})
 TERM_KINDS = NAME_KINDS | frozenset(
     {"geogname", "subject", "genreform", "occupation", "function", "title"}
 )
@@ -220,10 +230,14 @@ class EADReader:
                 info.language = text_of(node)
             elif name in ("descrules", "conventiondeclaration") and not info.rules:
                 info.rules = text_of(node)
-            elif name in ("change", "maintenanceevent"):
+            elif name == "change" or (
+                name == "maintenanceevent" and not is_placeholder_event(node)
+            ):
                 info.revisions.append(text_of(node))
             elif name == "maintenancestatus":
                 info.status = info.status or (node.get("value") or text_of(node))
+            elif name == "localcontrol" and node.get("localtype") == "findaidstatus":
+                info.status = text_of(node)  # its own status, or none (fonds' exports)
 
     def _archdesc(self, el: Any) -> None:
         self._require_identity(el)
@@ -234,7 +248,7 @@ class EADReader:
             namespace=previous.namespace,
             finding_aid=previous.finding_aid,
             component_count=previous.component_count,
-            level=_level(el),
+            level=level_of(el),
             internal=is_internal(el),
         )
         self._describe(el, record)
@@ -243,7 +257,7 @@ class EADReader:
     # -- any level --------------------------------------------------------------
 
     def _component(self, el: Any, record: ComponentRecord) -> None:
-        record.level = _level(el)
+        record.level = level_of(el)
         self._describe(el, record)
         xml_id = el.get("id")
         record.xml_id = xml_id
@@ -266,7 +280,7 @@ class EADReader:
             if name == "did":
                 self._did(child, record)
             elif is_internal(child):
-                record.internal_notes.append(_note(child, name))
+                record.internal_notes.append(read_note(child, name))
             elif name == "controlaccess":
                 self._terms(child, record, "subject")
             elif name in DAO_TAGS:
@@ -278,7 +292,7 @@ class EADReader:
                     if isinstance(relation.tag, str) and localname(relation.tag) == "relation":
                         self._relation(relation, record)
             else:
-                record.notes.append(_note(child, name))
+                add_note(record, read_note(child, name))
         record.sourceline = record.sourceline or el.sourceline
 
     def _did(self, did: Any, record: Description) -> None:
@@ -295,16 +309,16 @@ class EADReader:
                 elif name == "origination":
                     self._terms(child, record, "creator", internal=True)
                 else:
-                    record.internal_notes.append(_note(child, name))
+                    record.internal_notes.append(read_note(child, name))
                 continue
             if name == "unittitle":
                 # A unitdate inside the title is a date: ArchivesSpace and the
                 # Archivists' Toolkit write "Records<unitdate>1925-1965</unitdate>".
                 for nested in child.iter():
                     if isinstance(nested.tag, str) and localname(nested.tag) == "unitdate":
-                        record.dates.append(_unitdate(nested))
-                titles.append(_trim(text_of(child, skip=_TITLE_SKIP)))
-                titles_html.append(_trim(to_html(child, skip=_TITLE_SKIP)))
+                        record.dates.append(read_unitdate(nested))
+                titles.append(trim_title(text_of(child, skip=TITLE_SKIP)))
+                titles_html.append(trim_title(to_html(child, skip=TITLE_SKIP)))
             elif name == "unitid":
                 # ArchivesSpace adds its own database URI as a second unitid; it
                 # identifies nothing for a researcher.
@@ -312,19 +326,19 @@ class EADReader:
                 if value and child.get("type") != "aspace_uri":
                     record.unitids.append(value)
             elif name == "unitdate":
-                record.dates.append(_unitdate(child))
+                record.dates.append(read_unitdate(child))
             elif name == "unitdatestructured":
-                record.dates.extend(_structured_dates(child))
+                record.dates.extend(read_structured_dates(child))
             elif name == "physdesc":
                 self._physdesc(child, record)
             elif name == "physdescstructured":
-                record.extents.append(_quantity(child))
+                record.extents.append(read_quantity(child))
                 for part in child:
                     if isinstance(part.tag, str) and localname(part.tag) == "descriptivenote":
-                        record.notes.append(_note(part, "physdesc"))
+                        add_note(record, read_note(part, "physdesc"))
             elif name == "physdescset":
                 record.extents.extend(
-                    _quantity(part)
+                    read_quantity(part)
                     for part in child
                     if isinstance(part.tag, str) and localname(part.tag) == "physdescstructured"
                 )
@@ -344,12 +358,15 @@ class EADReader:
                 self._languages(child, record)
             elif name == "origination":
                 self._terms(child, record, "creator")
+            elif name == "controlaccess":
+                # Not its place (the schemas want it beside the did): still its names.
+                self._terms(child, record, "subject")
             elif name == "repository" and isinstance(record, CollectionRecord):
                 record.repository = text_of(child, skip=frozenset({"address"}))
             elif name == "head":
                 continue
             else:  # abstract, physloc, materialspec, note, didnote, repository...
-                record.notes.append(_note(child, name))
+                add_note(record, read_note(child, name))
         if titles:
             record.title = "; ".join(t for t in titles if t)
             record.title_html = "; ".join(h for h in titles_html if h)
@@ -363,7 +380,7 @@ class EADReader:
         record.extents.extend(e for e in extents if e)
         rest = text_of(el, skip=frozenset({"extent"}))
         if rest.strip(" ()[];,."):
-            record.notes.append(_note(el, "physdesc", skip=frozenset({"head", "extent"})))
+            add_note(record, read_note(el, "physdesc", skip=frozenset({"head", "extent"})))
 
     def _languages(self, el: Any, record: Description) -> None:
         found = False
@@ -378,7 +395,7 @@ class EADReader:
         if text and not found:
             record.languages.append(Language(code=None, name=text))
         if found and len(text) > sum(len(lang.name) for lang in record.languages) + 12:
-            record.notes.append(_note(el, "langmaterial"))
+            add_note(record, read_note(el, "langmaterial"))
 
     def _terms(self, el: Any, record: Description, relation: str, internal: bool = False) -> None:
         for child in el:
@@ -389,7 +406,7 @@ class EADReader:
             if name == "controlaccess":
                 self._terms(child, record, relation, hidden)
             elif name in TERM_KINDS:
-                text = _term_text(child, name)
+                text = term_text(child, name)
                 if text:
                     record.terms.append(
                         AccessTerm(
@@ -445,7 +462,7 @@ class EADReader:
                 DigitalObject(
                     href=nfc(safe_href(attribute(el, "href")) or ""),
                     title=plain(attribute(el, "title") or el.get("linktitle") or text_of(el) or ""),
-                    role=attribute(el, "role") or el.get("daotype") or None,
+                    role=dao_role(el),
                     description=description,
                     internal=hidden,
                 )
@@ -478,90 +495,3 @@ class EADReader:
                 self._daos(child, record, hidden)
                 for dao in record.digital_objects[before:]:
                     dao.group_label = label or None
-
-
-_TITLE_SKIP = frozenset({"unitdate"})
-
-
-def _trim(text: str) -> str:
-    """Drop the trailing comma that exports leave before a date that is not there."""
-    return text.rstrip(" ,;:")
-
-
-def _unitdate(el: Any) -> DateSpan:
-    type_ = el.get("type") or el.get("unitdatetype") or None  # EAD 2002, EAD3
-    return dates.normalize(_trim(text_of(el)), el.get("normal"), type_)
-
-
-def _level(el: Any) -> str:
-    level = (el.get("level") or "").strip()
-    if level == "otherlevel":
-        return (el.get("otherlevel") or "otherlevel").strip()
-    return level
-
-
-def _note(el: Any, name: str, skip: frozenset[str] = frozenset({"head"})) -> Note:
-    head = ""
-    for child in el:
-        if isinstance(child.tag, str) and localname(child.tag) == "head":
-            head = text_of(child)
-            break
-    if not head:
-        head = plain(el.get("label") or "")
-    return Note(type=name, html=to_html(el, skip), text=text_of(el, skip), head=head or None)
-
-
-def _term_text(el: Any, kind: str) -> str:
-    parts = [
-        text_of(child)
-        for child in el
-        if isinstance(child.tag, str) and localname(child.tag) == "part"
-    ]
-    if parts:
-        joiner = ", " if kind in NAME_KINDS else " -- "
-        return joiner.join(p for p in parts if p)
-    return text_of(el)
-
-
-def _quantity(el: Any) -> str:
-    quantity = unit = ""
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        name = localname(child.tag)
-        if name == "quantity":
-            quantity = text_of(child)
-        elif name == "unittype":
-            unit = text_of(child).replace("_", " ")
-    return " ".join(p for p in (quantity, unit) if p)
-
-
-def _structured_dates(el: Any) -> list[DateSpan]:
-    type_ = el.get("unitdatetype") or None
-    found: list[DateSpan] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str):
-            continue
-        name = localname(node.tag)
-        if name == "datesingle":
-            std = node.get("standarddate") or node.get("notbefore") or None
-            found.append(dates.normalize(text_of(node), std, type_))
-        elif name == "daterange":
-            begin = end = None
-            begin_text = end_text = ""
-            has_end = False
-            for part in node:
-                if not isinstance(part.tag, str):
-                    continue
-                if localname(part.tag) == "fromdate":
-                    begin, begin_text = part.get("standarddate"), text_of(part)
-                elif localname(part.tag) == "todate":
-                    end, end_text, has_end = part.get("standarddate"), text_of(part), True
-            text = "-".join(t for t in (begin_text, end_text) if t)
-            normal: str | None = None
-            if begin and end:
-                normal = f"{begin}/{end}"
-            elif begin and not has_end:
-                normal = f"{begin}/.."  # a range with no end is open
-            found.append(dates.normalize(text, normal, type_))
-    return found

@@ -25,8 +25,12 @@ refuses. Where a version cannot say something, it is written as near as it can b
 * EAD3 extents are ``physdescstructured`` (a physdesc note's paragraphs their
   ``descriptivenote``); its ``langmaterial`` holds languages, the text of a note in a
   ``descriptivenote``; it has no ``note`` (``didnote``); a ``dao`` needs a
-  ``daotype``: a role other than borndigital, derived or unknown is ``otherdaotype``
-  (with ``@otherdaotype``), none is ``unknown``; a ``daoset`` needs two objects;
+  ``daotype``: a role that is a URI (EAD 2002's ``xlink:role``) is its ``linkrole``
+  with ``unknown``, another role than borndigital, derived or unknown is
+  ``otherdaotype`` (with ``@otherdaotype``), none is ``unknown``; a ``daoset`` needs
+  two objects; the header is :mod:`fonds.formats.ead_header_write`'s;
+* a date said by its ``normal`` alone that the version cannot write is written as
+  the text it reads as (``1990/9999`` in EAD 2002: ``1990-``);
 * a note no element of the version can hold is the content of an ``odd``;
 * mixed content follows :mod:`fonds.formats.html_to_ead`; where the HTML of a
   chronlist dropped what the note's plain text keeps (a word break after a date,
@@ -55,10 +59,12 @@ from .archival import (
     DateSpan,
     Description,
     DigitalObject,
-    FindingAidInfo,
     Language,
     Note,
+    span_label,
 )
+from .dates import ISO_NORMAL
+from .ead_header_write import NMTOKEN, finding_aid_header, nmtoken
 from .html_to_ead import NAMESPACES, XLINK_NS, Converter, Node, parse_html
 from .markup import plain, text_of
 
@@ -75,10 +81,6 @@ TERM_KINDS = frozenset(
     {*NAME_KINDS, "geogname", "subject", "genreform", "occupation", "function", "title"}
 )
 DAO_TYPES = frozenset({"borndigital", "derived", "unknown"})
-MAINTENANCE_STATUS = frozenset(
-    "revised deleted new deletedsplit deletedmerged deletedreplaced cancelled derived".split()
-)
-AGENCY = "fonds"
 # Notes that stand in the did, and the name each version gives them.
 _IN_DID = {n: n for n in "abstract physloc materialspec physdesc langmaterial repository".split()}
 DID_NOTES = {
@@ -97,12 +99,9 @@ GROUPED_BLOCKS = frozenset({"p", "list", "chronlist", "table", "blockquote", "ad
 BLOCK_TAGS = frozenset({"p", "ul", "ol", "dl", "table", "blockquote", "section", "h4"})
 
 # EAD 2002 unitdate@normal (ead2002.xsd am.date.normal)
-_ISO = (
-    r"-?[012]\d{3}(((0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))"
-    r"|-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
-)
-NORMAL_2002 = re.compile(f"{_ISO}(/{_ISO})?")
-NMTOKEN = re.compile(r"[\w.:\-\u00b7\u0300-\u036f\u203f\u2040]+")
+NORMAL_2002 = ISO_NORMAL
+# An EAD3 linkrole is a URI (EAD 2002's xlink:role); other roles are a daotype.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 NCNAME = re.compile(r"[^\W\d][\w.\-\u00b7\u0300-\u036f\u203f\u2040]*")
 _SPACE_UNITS = re.compile(r"linear|cubic|\bfeet\b|\bfoot\b|\bft\b|met(re|er)s?\b", re.I)
 _QUANTITY = re.compile(r"(\d[\d.,]*)\s+(\S.*)")
@@ -241,70 +240,7 @@ class _Writer:
 
     def header(self, collection: CollectionRecord) -> Any:
         """eadheader (2002) or control (EAD3), from what is known of the finding aid."""
-        info = collection.finding_aid
-        if info.internal:  # only what the file needs to be EAD
-            info = FindingAidInfo(eadid=info.eadid, title=info.title, internal=True)
-        identifier = info.eadid or collection.identifier
-        if self.version == "2002":
-            header = self.el("eadheader", {"findaidstatus": _nmtoken(info.status)})
-            self.sub(header, "eadid", text=identifier)
-        else:
-            header = self.el("control")
-            self.sub(header, "recordid", text=identifier)
-        filedesc = self.sub(header, "filedesc")
-        titles = self.sub(filedesc, "titlestmt")
-        self.sub(titles, "titleproper", text=info.title or collection.title or identifier)
-        for name, value in (("subtitle", info.subtitle), ("author", info.author)):
-            if value:
-                self.sub(titles, name, text=value)
-        if info.publisher or info.date:
-            publication = self.sub(filedesc, "publicationstmt")
-            for name, value in (("publisher", info.publisher), ("date", info.date)):
-                if value:
-                    self.sub(publication, name, text=value)
-        if self.version == "3":
-            self.maintenance(header, info, collection.repository)
-            return header
-        if info.language or info.rules:
-            profile = self.sub(header, "profiledesc")
-            for name, value in (("langusage", info.language), ("descrules", info.rules)):
-                if value:
-                    self.sub(profile, name, text=value)
-        if info.revisions:
-            revisions = self.sub(header, "revisiondesc")
-            for revision in info.revisions:
-                change = self.sub(revisions, "change")
-                self.sub(change, "date")
-                self.sub(change, "item", text=revision)
-        return header
-
-    def maintenance(self, control: Any, info: FindingAidInfo, repository: str) -> None:
-        """What EAD3 requires of a record's maintenance, from what is known."""
-        status = info.status if info.status in MAINTENANCE_STATUS else "derived"
-        self.sub(control, "maintenancestatus", {"value": status})
-        agency = self.sub(control, "maintenanceagency")
-        name = "" if info.internal else info.publisher or repository
-        self.sub(agency, "agencyname", text=name or AGENCY)
-        if info.language:
-            declaration = self.sub(control, "languagedeclaration")
-            self.sub(declaration, "language", text=info.language)
-            self.sub(declaration, "script")
-        if info.rules:
-            self.sub(self.sub(control, "conventiondeclaration"), "citation", text=info.rules)
-        history = self.sub(control, "maintenancehistory")
-        for revision in info.revisions:
-            self._event(history, "revised", "unknown", "", revision)
-        if not info.revisions:
-            self._event(history, "derived", "machine", AGENCY, "")
-
-    def _event(self, history: Any, kind: str, agent_type: str, agent: str, text: str) -> None:
-        event = self.sub(history, "maintenanceevent")
-        self.sub(event, "eventtype", {"value": kind})
-        self.sub(event, "eventdatetime")
-        self.sub(event, "agenttype", {"value": agent_type})
-        self.sub(event, "agent", text=agent)
-        if text:
-            self.sub(event, "eventdescription", text=text)
+        return finding_aid_header(collection, self.version)
 
     # -- any level --------------------------------------------------------------
 
@@ -356,7 +292,7 @@ class _Writer:
                 "parent": container.parent if known else None,
             }
             if self.version == "2002":
-                attrib["type"] = _nmtoken(container.type)
+                attrib["type"] = nmtoken(container.type)
             else:
                 attrib["localtype"] = container.type
             self.sub(did, "container", attrib, container.indicator)
@@ -386,7 +322,10 @@ class _Writer:
             normal = None
         kind = span.type if span.type in ("bulk", "inclusive") else None
         attrib = {"normal": normal, "type" if self.version == "2002" else "unitdatetype": kind}
-        return self.el("unitdate", attrib, span.text)
+        # a date said by its normal alone ("1990/9999", which ead2002.xsd refuses) is
+        # written as the text it reads as ("1990-")
+        text = span.text or ("" if normal else span_label(span))
+        return self.el("unitdate", attrib, text)
 
     def quantity(self, extent: str, note: Note | None) -> Any:
         """An EAD3 physdescstructured: the extent, with a physdesc note's paragraphs."""
@@ -503,7 +442,7 @@ class _Writer:
         if self.version == "2002":
             role = term.role if kind in (*NAME_KINDS, "geogname") else None
             attrib = {
-                "source": _nmtoken(term.source),
+                "source": nmtoken(term.source),
                 "authfilenumber": term.identifier,
                 "role": role,
             }
@@ -570,11 +509,13 @@ class _Writer:
                 )
             return element
         role = dao.role or "unknown"
-        kind = role if role in DAO_TYPES else "otherdaotype"
+        link_role = role if _URI.fullmatch(role) else None
+        kind = role if role in DAO_TYPES else "unknown" if link_role else "otherdaotype"
         attrib = {
             "daotype": kind,
             "otherdaotype": role if kind == "otherdaotype" else None,
             "href": dao.href,
+            "linkrole": link_role,
             "linktitle": dao.title,
         }
         element = self.el("dao", attrib)
@@ -643,7 +584,3 @@ def _walk(nodes: Iterable[Node | str]) -> Iterator[Node]:
 
 def _spaced(text: str, index: int) -> str:
     return f"{text[:index]} {text[index:]}"
-
-
-def _nmtoken(value: str | None) -> str | None:
-    return value if value and NMTOKEN.fullmatch(value) else None

@@ -15,7 +15,8 @@ from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
-from .xmlsafe import localname
+from .html_to_ead import MODELS, ContentModel
+from .xmlsafe import localname, namespace
 
 XLINK = "{http://www.w3.org/1999/xlink}"
 
@@ -36,6 +37,9 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "th": {"colspan"},
 }
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
+_EAD3_NAMESPACES = frozenset(
+    {"http://ead3.archivists.org/schema/", "http://ead3.archivists.org/schema/undeprecated/"}
+)
 
 _SPACE = re.compile(r"\s+")
 
@@ -194,8 +198,53 @@ class _Writer:
 def to_html(element: Any, skip: frozenset[str] = frozenset({"head"})) -> str:
     """Render the content of an EAD element (not the element itself) as safe HTML."""
     writer = _Writer()
-    _children(element, writer, skip)
+    _content(element, writer, skip)
     return writer.result()
+
+
+def _block_model(element: Any) -> ContentModel | None:
+    """The content model of an element whose schema allows blocks only, with
+    paragraphs among them (a note, a bioghist, a daodesc...); None otherwise."""
+    version = "3" if namespace(element.tag) in _EAD3_NAMESPACES else "2002"
+    model = MODELS[version].get(localname(element.tag))
+    if model is None or model.mixed or "p" not in model.children:
+        return None
+    return model
+
+
+def _content(element: Any, w: _Writer, skip: frozenset[str]) -> None:
+    """The children of an element; in one that holds blocks only, text and phrases
+    standing loose (a ``<note>`` with no ``<p>``, which the schemas refuse) are read
+    as the paragraph they would have to be in, as the EAD writer puts them."""
+    model = _block_model(element)
+    if model is None:
+        _children(element, w, skip)
+        return
+    in_paragraph = False
+
+    def loose(text: str | None) -> None:
+        nonlocal in_paragraph
+        if text and text.strip() and not in_paragraph:
+            w.open("p")
+            in_paragraph = True
+        w.text(text)
+
+    loose(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            name = localname(child.tag)
+            if name not in skip and name not in _SKIP:
+                if name in model.children:
+                    if in_paragraph:
+                        w.close("p")
+                        in_paragraph = False
+                elif not in_paragraph:
+                    w.open("p")
+                    in_paragraph = True
+                _element(child, name, w)
+        loose(child.tail)
+    if in_paragraph:
+        w.close("p")
 
 
 def _children(element: Any, w: _Writer, skip: frozenset[str]) -> None:
@@ -225,6 +274,8 @@ def _element(el: Any, name: str, w: _Writer) -> None:
         w.open("abbr", {"title": el.get("expan", "")})
         _children(el, w, frozenset())
         w.close("abbr")
+    elif name == "p" and not len(el) and not (el.text or "").strip():
+        return  # an empty paragraph says nothing
     elif name in _PARAGRAPHS:
         w.open("p")
         _children(el, w, frozenset())
@@ -274,7 +325,7 @@ def _element(el: Any, name: str, w: _Writer) -> None:
             w.open("h4")
             _children(head, w, frozenset())
             w.close("h4")
-        _children(el, w, nested)
+        _content(el, w, nested)
         w.close("section")
 
 

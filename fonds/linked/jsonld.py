@@ -288,6 +288,23 @@ def collection(collection: Collection) -> JSON:
     return document(_collection_node(collection, terms), crumbs)
 
 
+def printable(collection: Collection) -> JSON:
+    """The printable finding aid: a web page whose main entity is the collection."""
+    path = reverse("findingaids:print", args=[collection.identifier])
+    page = _clean(
+        {
+            "@type": "WebPage",
+            "@id": iris.absolute(path),
+            "url": iris.absolute(path),
+            "name": f"{collection.display_title}: printable finding aid",
+            "mainEntity": {"@id": iris.collection_iri(collection.identifier)},
+            "isPartOf": _website_ref(),
+            "publisher": _archive_ref(),
+        }
+    )
+    return document(page, _collection_node(collection))
+
+
 def component(component: Component, ancestors: Sequence[Component] | None = None) -> JSON:
     """A series, folder or item: an ArchiveComponent that is part of its parent, and
     so on up to the collection (``ancestors`` outermost first, as the page has them)."""

@@ -20,17 +20,19 @@ DEMO = Path(__file__).resolve().parents[2] / "fonds" / "demo"
 
 @pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Any:
+    from fonds.guides.loading import load_guides
     from fonds.loader import after_loading, load_paths
     from fonds.search.backends import get_backend
 
     index = tmp_path_factory.mktemp("api-index")
     with django_db_blocker.unblock(), override_settings(FONDS_INDEX_DIR=index):
         get_backend.cache_clear()
-        # what `fonds demo` loads with `fonds load` (its guides and pages come after)
+        # what `fonds demo` loads with `fonds load`, then its research guides
         files = ["findingaids", "roster.yaml", "timeline.yaml", "bibliography.json"]
         report = load_paths([DEMO / name for name in files])
         assert report.ok, [r.error for r in report.results if r.error]
         after_loading(report)
+        load_guides(DEMO / "guides.yaml")
         try:
             yield index
         finally:

@@ -11,6 +11,7 @@ import pytest
 from fonds.authorities.models import Agent
 from fonds.bibliography.models import Work
 from fonds.findingaids.models import Collection, Component
+from fonds.guides.models import Guide
 from fonds.search.service import SearchRequest, search
 from fonds.timeline.models import Event
 from tests.api.helpers import get, walk
@@ -58,6 +59,13 @@ def assert_complete(records, key, expected):
             "identifier",
             3,
             lambda: Work.objects.values_list("identifier", flat=True),
+        ),
+        (
+            "/api/v1/guides",
+            "GuidePage",
+            "slug",
+            3,
+            lambda: Guide.objects.filter(published=True).values_list("slug", flat=True),
         ),
         (
             "/api/v1/collections/DEMO-004/components/demo004-s2-y1970/children",

@@ -53,7 +53,13 @@ def test_the_internal_folder_and_note_are_in_the_database():
 def test_no_endpoint_gives_internal_content(client):
     spy = Spy(client)
     # every listing, every page, every record it links to
-    for url in ("/api/v1/collections", "/api/v1/agents", "/api/v1/events", "/api/v1/works"):
+    for url in (
+        "/api/v1/collections",
+        "/api/v1/agents",
+        "/api/v1/events",
+        "/api/v1/works",
+        "/api/v1/guides",
+    ):
         for record in walk(spy, url, None, limit=100):
             spy.get(path_of(record["links"]["self"]))
     # the whole tree of DEMO-001, through the children links

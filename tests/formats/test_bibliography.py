@@ -159,6 +159,13 @@ def test_date_parts_given_as_strings_become_numbers():
     ("data", "cause", "where"),
     [
         ("[" * 100_000 + "]" * 100_000, "nested too deeply", (1, 1)),
+        # found by bench/fuzz.py --mode structure: JSON deep enough to parse, too deep
+        # to walk (it was a RecursionError)
+        (
+            '[{"id": "a", "type": "book", "note": ' + "[" * 900 + "]" * 900 + "}]",
+            "item 0 ('a'): values nest more than 32 levels deep",
+            (1, 2),
+        ),
         ('{"id": "a"', "not valid JSON", (1, 11)),
         ("", "not valid JSON", (1, 1)),
         ("42", "must be a list of items", (1, 1)),

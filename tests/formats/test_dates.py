@@ -35,7 +35,12 @@ NORMALIZE = [
     ("", "1990/..", 1990, None, True, False, False),
     ("circa 700-1937", "0700/1937", 700, 1937, False, True, False),
     ("1950-1960", "garbage", 1950, 1960, False, False, False),
+    # normals of no ISO 8601 form are not believed: the text says the date
+    ("1928-Jun-36", "1928/13302", 1928, 1928, False, False, False),
+    ("", "0", None, None, False, False, True),
+    ("1951", "19510", 1951, 1951, False, False, False),
 ]
+NOT_ISO = {"undated ", "garbage", "1928/13302", "0", "19510"}
 
 
 @pytest.mark.parametrize(
@@ -47,7 +52,8 @@ def test_normalize(text, normal, begin, end, open_end, approximate, undated):
     span = normalize(text, normal)
     assert (span.begin, span.end, span.open_end) == (begin, end, open_end)
     assert (span.approximate, span.undated) == (approximate, undated)
-    assert span.normal == (normal or None)  # what the file said is kept as written
+    # an ISO 8601 normal is kept as written; one of another form is not kept
+    assert span.normal == (None if normal in NOT_ISO else normal or None)
     assert span.text == " ".join(text.split())
 
 

@@ -395,3 +395,65 @@ def test_large_file_streams_in_bounded_memory(tmp_path):
     count, peak_kib = map(int, done.stdout.split())
     assert count == written
     assert peak_kib < 150 * 1024, f"peak RSS {peak_kib / 1024:.0f} MB"
+
+
+def _read_text(xml: str, version: str = "2002"):
+    reader = EADReader(io.BytesIO(xml.encode()), "t.xml", version)
+    components = list(reader)
+    return reader.collection, components
+
+
+EAD2002_WRAPPER = (
+    '<ead xmlns="urn:isbn:1-931666-22-9"><eadheader><eadid>T</eadid></eadheader>'
+    '<archdesc level="collection"><did><unitid>T-1</unitid>{did}</did>{desc}</archdesc></ead>'
+)
+
+
+def test_loose_text_where_the_schema_wants_paragraphs_is_read_as_one():
+    """A <note> with no <p> (ArchivesSpace writes a name so before a bioghist) is read
+    as the paragraph it must be in: the EAD written from it says the same."""
+    desc = (
+        "<bioghist><note>Ball, <emph>James</emph> (1825-1904)</note><p>A photographer.</p>"
+        "<note><p>Kept.</p></note></bioghist>"
+    )
+    collection, _ = _read_text(EAD2002_WRAPPER.format(did="", desc=desc))
+    (note,) = collection.notes
+    assert note.html == (
+        '<section class="ead-note"><p>Ball, <em>James</em> (1825-1904)</p></section>'
+        '<p>A photographer.</p><section class="ead-note"><p>Kept.</p></section>'
+    )
+
+
+def test_empty_notes_and_paragraphs_say_nothing():
+    desc = "<accessrestrict/><scopecontent><p/></scopecontent><odd><head>H</head></odd>"
+    collection, _ = _read_text(EAD2002_WRAPPER.format(did="", desc=desc))
+    assert [(n.type, n.html, n.head) for n in collection.notes] == [("odd", "", "H")]
+
+
+def test_a_controlaccess_inside_the_did_still_gives_its_names():
+    did = "<controlaccess><genreform>Catalogs.</genreform></controlaccess>"
+    collection, _ = _read_text(EAD2002_WRAPPER.format(did=did, desc=""))
+    assert [(t.kind, t.text, t.relation) for t in collection.terms] == [
+        ("genreform", "Catalogs.", "subject")
+    ]
+    assert collection.notes == []
+
+
+def test_ead3_dao_roles():
+    daos = (
+        '<dao daotype="unknown" href="a"/><dao daotype="derived" href="b"/>'
+        '<dao daotype="otherdaotype" otherdaotype="image/jpeg" href="c"/>'
+        '<dao daotype="unknown" linkrole="https://iiif.io/api/" href="d"/>'
+    )
+    xml = (
+        '<ead xmlns="http://ead3.archivists.org/schema/"><control><recordid>T</recordid>'
+        '</control><archdesc level="collection"><did><unitid>T-1</unitid>'
+        f"{daos}</did></archdesc></ead>"
+    )
+    collection, _ = _read_text(xml, "3")
+    assert [d.role for d in collection.digital_objects] == [
+        None,
+        "derived",
+        "image/jpeg",
+        "https://iiif.io/api/",
+    ]

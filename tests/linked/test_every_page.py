@@ -12,8 +12,10 @@ PAGES = [
     "/collections/",
     "/collections/DEMO-001/",
     "/collections/DEMO-001/demo001-s3-ss2/",
+    "/collections/DEMO-001/print/",
     "/roster/",
     "/roster/graph/",
+    "/roster/print/",
     "/roster/ncsj/",
     "/timeline/",
     "/timeline/1977-03-15-shcharansky-arrested/",
@@ -33,3 +35,13 @@ def test_every_page_has_one_json_ld_description(client, demo, path):
     data = json.loads(scripts[0])
     assert data["@context"] and data["@graph"]
     assert all(thing["@type"] for thing in data["@graph"])
+
+
+def test_the_printable_finding_aid_is_about_its_collection(client, demo):
+    html = client.get("/collections/DEMO-001/print/").content.decode()
+    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    page, collection = json.loads(script)["@graph"]
+    assert page["@type"] == "WebPage" and page["url"].endswith("/collections/DEMO-001/print/")
+    assert page["mainEntity"]["@id"] == collection["@id"]
+    assert collection["@type"] == "ArchiveComponent"
+    assert collection["@id"].endswith("/collections/DEMO-001/")

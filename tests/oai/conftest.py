@@ -1,6 +1,8 @@
 """The demo archive in part (roster, DEMO-001 with its internal markers, DEMO-003 in
-EAD3, timeline, bibliography), a client that checks every response's structure, and
-records that must never be harvested: unpublished ones and an internal collection."""
+EAD3, timeline, bibliography), a client that holds every response to the official
+OAI-PMH.xsd and to the structural checks of tests/oai/oaixml.py (the metadata inside
+records, which the schema leaves unchecked, and the protocol's rules no schema says),
+and records that must never be harvested: unpublished ones and an internal collection."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from fonds.loader import load_paths
 from fonds.timeline.models import Event
 from tests.factories import ead2002, write
 from tests.oai.oaixml import check_response
+from tests.schemas import assert_valid_oai_pmh
 
 DEMO = Path(__file__).resolve().parents[2] / "fonds" / "demo"
 DEMO_FILES = [
@@ -71,6 +74,7 @@ def oai(client) -> Ask:
             response = client.get("/oai?" + urlencode(items))
         assert response.status_code == 200
         assert response["Content-Type"] == "text/xml; charset=utf-8"
+        assert_valid_oai_pmh(response.content)
         return check_response(response.content)
 
     return ask

@@ -1,5 +1,8 @@
-"""Structural checks of OAI-PMH 2.0 responses, written from the protocol's schema
-(OAI-PMH.xsd, oai_dc.xsd, oai-identifier.xsd), which the tests cannot download.
+"""Structural checks of OAI-PMH 2.0 responses, written from the protocol's schemas
+(OAI-PMH.xsd, oai_dc.xsd, oai-identifier.xsd). Every response is also validated
+against the official OAI-PMH.xsd (tests/schemas.py, fetched by `make oai-schema`),
+which skips the metadata inside records: oai_dc's structure and the rules no schema
+says (badArgument echoing no arguments...) are checked here only.
 
 :func:`check_response` parses a response and fails, naming the element, wherever
 its structure departs from the schema: element order and cardinality, the allowed

@@ -21,6 +21,7 @@ from lxml import etree
 
 from tests.conftest import IN_CI
 from tests.oai.oaixml import check_response
+from tests.schemas import assert_valid_oai_pmh
 from tests.servers import fonds_env, free_port, run_fonds, serving
 
 pytestmark = pytest.mark.slow
@@ -223,6 +224,7 @@ def test_pages_parse_strictly_and_hold_nothing_private(server):
         responses = list(client.ListRecords(metadataPrefix=prefix))
         pages[prefix] = len(responses)
         for response in responses:
+            assert_valid_oai_pmh(response.http_response.content)
             check_response(response.http_response.content)  # strict parse and structure
             texts.append(response.raw)
     assert pages["oai_dc"] >= 2, "oai_dc came in one page: resumption tokens untested"

@@ -20,6 +20,7 @@ from fonds.findingaids.models import Collection
 from fonds.oai import tokens
 from fonds.timeline.models import Event
 from tests.oai.oaixml import DC, NS, check_response, q
+from tests.schemas import assert_valid_oai_pmh
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPO = "soviet-jewry-movement.example.org"
@@ -138,6 +139,7 @@ def test_post_answers_as_get(demo, oai):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/oai", {"verb": "Identify"})
     assert response.status_code == 200
+    assert_valid_oai_pmh(response.content)
     assert check_response(response.content).find(q("Identify")) is not None
     got = oai(verb="ListIdentifiers", metadataPrefix="oai_dc", set="event")
     posted = oai(verb="ListIdentifiers", metadataPrefix="oai_dc", set="event", method="post")
@@ -346,6 +348,7 @@ def test_tokens_carry_the_query_and_survive_changes_between_pages(demo, oai, set
         )[-1]
     ).delete()
     root = Client().get("/oai", {"verb": "ListIdentifiers", "resumptionToken": token.text})
+    assert_valid_oai_pmh(root.content)
     rest = check_response(root.content)
     more = identifiers(rest.iter(q("header")))
     assert not set(seen) & set(more)
@@ -520,3 +523,16 @@ def test_bad_resumption_tokens(demo, oai, settings, monkeypatch):
     # signed with another secret
     settings.SECRET_KEY = "another secret key, another site"
     assert error_of(oai(verb="ListIdentifiers", resumptionToken=token))[0] == "badResumptionToken"
+
+
+def test_the_official_schema_refuses_what_is_not_oai_pmh():
+    envelope = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        "<responseDate>2026-01-01T00:00:00Z</responseDate>"
+        "<request>https://archive.example.org/oai</request>{}</OAI-PMH>"
+    )
+    assert_valid_oai_pmh(envelope.format('<error code="badVerb">no verb</error>').encode())
+    for wrong in ('<error code="tooBad">x</error>', "<Identify/>", ""):
+        with pytest.raises(pytest.fail.Exception, match="not valid OAI-PMH"):
+            assert_valid_oai_pmh(envelope.format(wrong).encode())

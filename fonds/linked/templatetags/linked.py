@@ -43,6 +43,11 @@ def collection_jsonld(collection: Collection) -> SafeString:
 
 
 @register.simple_tag
+def printable_jsonld(collection: Collection) -> SafeString:
+    return jsonld.script(jsonld.printable(collection))
+
+
+@register.simple_tag
 def component_jsonld(
     component: Component, ancestors: Sequence[Component] | None = None
 ) -> SafeString:
