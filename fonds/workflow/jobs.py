@@ -268,8 +268,9 @@ def run(job: UploadJob) -> None:
         with loading_as(who, job.created_by_id, job.note, job):
             result = load_file(path, progress=progress.advance, detected=detected)
         progress.end_file(result.components or result.records)
-        report.results.append(result)
-        job.results.append(_result(result, entry["name"]))
+        report.add(result)  # a file replacing one of this upload supersedes it
+    names = {str(path): checked[str(path)]["name"] for path in files}
+    job.results = [*job.results, *(_result(r, names) for r in report.results)]
     if report.results:
         try:
             done = after_loading(report)
@@ -292,17 +293,25 @@ def _expected(entry: dict[str, Any]) -> int:
     return int(entry.get("components") or entry.get("records") or 0)
 
 
-def _result(result: FileResult, name: str) -> dict[str, Any]:
+def _result(result: FileResult, names: dict[str, str]) -> dict[str, Any]:
+    """A file's result as the job page shows it, the upload's own file names in place
+    of the paths where they were kept."""
+
+    def named(text: str) -> str:
+        for path, name in names.items():
+            text = text.replace(path, name)
+        return text
+
     return {
-        "name": name,
+        "name": names[str(result.path)],
         "format": result.format,
         "status": result.status,
         "identifier": result.identifier,
         "components": result.components,
         "records": result.records,
         "seconds": round(result.seconds, 2),
-        "error": result.error.replace(str(result.path), name),
-        "warnings": [w.replace(str(result.path), name) for w in result.warnings],
+        "error": named(result.error),
+        "warnings": [named(w) for w in result.warnings],
     }
 
 

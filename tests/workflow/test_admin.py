@@ -251,3 +251,16 @@ def test_the_bytes_already_loaded_change_nothing(staff_client):
     job = confirm(staff_client, job)
     assert job.status == UploadJob.DONE and job.results[0]["status"] == "unchanged"
     assert FindingAidVersion.objects.count() == 1
+
+
+def test_an_upload_whose_second_file_replaces_the_first_says_so(staff_client, corpus):
+    # the two C1571 files (EAD3 in its two namespaces) share one identifier
+    first, second = corpus / "saa-c1571-ead3.xml", corpus / "saa-c1571-ead3-undeprecated.xml"
+    job = confirm(staff_client, upload(staff_client, first, second))
+    assert job.status == UploadJob.DONE, job.errors
+    statuses = {r["name"]: r["status"] for r in job.results}
+    assert statuses == {first.name: "superseded", second.name: "loaded"}
+    [warning] = [w for r in job.results for w in r["warnings"]]
+    assert first.name in warning and second.name in warning and str(corpus) not in warning
+    assert warning in page(staff_client, job.get_absolute_url())
+    assert Collection.objects.count() == 1
