@@ -90,14 +90,9 @@ class PostgresBackend:
     def _insert(self, rows: list[SearchRecord]) -> None:
         if not rows:
             return
+        # the tsvector and the flattened facets are generated columns (migrations)
         SearchRecord.objects.bulk_create(rows)
         with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE search_searchrecord SET facet_values = ARRAY("
-                " SELECT f.key || '=' || v FROM jsonb_each(facets) AS f,"
-                " jsonb_array_elements_text(f.value) AS v) WHERE key = ANY(%s)",
-                [[row.key for row in rows]],
-            )
             # the words of names and variants, as indexed, for fuzzy matching; in
             # one order so that two loads never wait on each other crosswise
             cursor.execute(
