@@ -2,6 +2,7 @@
 full-text search.
 
     python bench/scale.py [--sizes 100000,1000000] [--repeat 5] [--port 54351]
+                          [--backends sqlite,postgres]
 
 For each size, synthetic finding aids (100,000 components a file) are generated once,
 untimed by the load, into a folder both backends read. Then, for each backend, in a
@@ -112,7 +113,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--port", type=int, default=54351)
+    parser.add_argument(
+        "--backends", default="sqlite,postgres", help="which of sqlite,postgres to measure"
+    )
     args = parser.parse_args()
+    chosen = {b.strip() for b in args.backends.split(",")}
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; query mix of bench/search.py x {args.repeat}, 10 facets",
@@ -149,6 +154,8 @@ def main() -> None:
                 ),
             }
             for name, env in backends.items():
+                if name.split()[0].lower() not in chosen:
+                    continue
                 home = work / f"home-{size}-{name.split()[0].lower()}"
                 env["FONDS_HOME"] = str(home)
                 load_s = fonds(env, "load", "--quiet", str(folder))

@@ -190,47 +190,12 @@ class PostgresBackend:
     ) -> RawResults:
         exact = self._tsquery(criteria.query)
         tsquery = exact
-        where, params = self._where(criteria, tsquery)
-        with self._reader() as cursor:
-            cursor.execute(f"SELECT count(*) FROM search_searchrecord WHERE {where}", params)  # noqa: S608
-            total = cursor.fetchone()[0]
+        total, rows = self._hits(criteria, tsquery, exact, sort, offset, limit)
         if not criteria.query.empty and total < FEW:
             similar = self._similar(criteria.query)
             if similar:
                 tsquery = self._tsquery(criteria.query, similar)
-                where, params = self._where(criteria, tsquery)
-                with self._reader() as cursor:
-                    cursor.execute(
-                        f"SELECT count(*) FROM search_searchrecord WHERE {where}",  # noqa: S608
-                        params,
-                    )
-                    total = cursor.fetchone()[0]
-        score = "0.0"
-        score_params: list[Any] = []
-        if not criteria.query.empty:
-            score = (
-                f"ts_rank_cd('{WEIGHTS}', document, to_tsquery('{CONFIG}', %s)) "
-                f"* ln(2 + boost) / {math.log(2)}"
-            )
-            score_params = [tsquery]
-        if sort == "relevance" and not criteria.query.empty:
-            order = "score DESC, key"
-            if tsquery != exact:  # the words as typed before their look-alikes
-                order = f"document @@ to_tsquery('{CONFIG}', %s) DESC, {order}"
-        elif sort == "date":
-            order = "begin ASC NULLS LAST, key"
-        elif sort == "-date":
-            order = "begin DESC NULLS LAST, key"
-        else:
-            order = "sort_title, key"
-        order_params = [exact] if "%s" in order else []
-        with self._reader() as cursor:
-            cursor.execute(
-                f"SELECT key, data, text, {score} AS score FROM search_searchrecord "  # noqa: S608
-                f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
-                [*score_params, *params, *order_params, limit, offset],
-            )
-            rows = cursor.fetchall()
+                total, rows = self._hits(criteria, tsquery, exact, sort, offset, limit)
         hits = [
             RawHit(
                 key=key,
@@ -249,6 +214,47 @@ class PostgresBackend:
         for group_criteria, names in groups.values():
             counts.update(self._counts(names, group_criteria, tsquery, facet_limit))
         return RawResults(total=int(total), hits=hits, facets=counts, exact=True)
+
+    def _hits(
+        self, criteria: Criteria, tsquery: str, exact: str, sort: str, offset: int, limit: int
+    ) -> tuple[int, list[tuple[Any, ...]]]:
+        """The total and one page of rows (key, data, text, score), in one scan of the
+        matches: the total is a window count over the same rows."""
+        where, params = self._where(criteria, tsquery)
+        score = "0.0"
+        score_params: list[Any] = []
+        if not criteria.query.empty:
+            score = (
+                f"ts_rank_cd('{WEIGHTS}', document, to_tsquery('{CONFIG}', %s)) "
+                f"* ln(2 + boost) / {math.log(2)}"
+            )
+            score_params = [tsquery]
+        order_params: list[Any] = []
+        if sort == "relevance" and not criteria.query.empty:
+            order = "score DESC, key"
+            if tsquery != exact:  # the words as typed before their look-alikes
+                order = f"document @@ to_tsquery('{CONFIG}', %s) DESC, {order}"
+                order_params = [exact]
+        elif sort == "date":
+            order = "begin ASC NULLS LAST, key"
+        elif sort == "-date":
+            order = "begin DESC NULLS LAST, key"
+        else:
+            order = "sort_title, key"
+        with self._reader() as cursor:
+            cursor.execute(
+                f"SELECT key, data, text, {score} AS score, count(*) OVER () "  # noqa: S608
+                f"FROM search_searchrecord WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
+                [*score_params, *params, *order_params, limit, offset],
+            )
+            rows = cursor.fetchall()
+            if rows:
+                return int(rows[0][4]), [tuple(row[:4]) for row in rows]
+            if not offset:
+                return 0, []
+            # a page past the end: the count alone
+            cursor.execute(f"SELECT count(*) FROM search_searchrecord WHERE {where}", params)  # noqa: S608
+            return int(cursor.fetchone()[0]), []
 
     def _counts(
         self, names: list[str], criteria: Criteria, tsquery: str, limit: int
