@@ -154,7 +154,7 @@ def main() -> None:
                 ),
             }
             for name, env in backends.items():
-                if name.split()[0].lower() not in chosen:
+                if name.split()[0].lower().replace("postgresql", "postgres") not in chosen:
                     continue
                 home = work / f"home-{size}-{name.split()[0].lower()}"
                 env["FONDS_HOME"] = str(home)
