@@ -66,7 +66,9 @@ def _raw_searcher(backend: object) -> Callable[[object], float]:
     from django.db import connection
 
     def run_sql(request: object) -> float:
-        where, params = backend._where(request.criteria())  # type: ignore[attr-defined]
+        criteria = request.criteria()  # type: ignore[attr-defined]
+        tsquery = backend._tsquery(criteria.query)  # type: ignore[attr-defined]
+        where, params = backend._where(criteria, tsquery)  # type: ignore[attr-defined]
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT key FROM search_searchrecord WHERE {where} LIMIT 20", params)

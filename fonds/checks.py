@@ -10,7 +10,10 @@ from django.core import checks
 from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from fonds.routing import replicas
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "testserver"}
+SEARCH_BACKENDS = ("embedded", "postgres")
 
 
 def run_checks(print_to: TextIO) -> list[str]:
@@ -39,8 +42,7 @@ def run_checks(print_to: TextIO) -> list[str]:
             "FONDS_BASE_URL still names 127.0.0.1: exports, OAI-PMH and sitemaps "
             "would give that address"
         )
-    if settings.FONDS_SEARCH_BACKEND == "postgres" and connection.vendor != "postgresql":
-        problems.append("FONDS_SEARCH_BACKEND=postgres needs FONDS_DATABASE_URL on PostgreSQL")
+    problems += _search()
     problems += _database(print_to)
     problems += _replicas(print_to)
     for problem in problems:
@@ -48,6 +50,25 @@ def run_checks(print_to: TextIO) -> list[str]:
     if not problems:
         print_to.write("no problems found\n")
     return problems
+
+
+def _search() -> list[str]:
+    backend = settings.FONDS_SEARCH_BACKEND
+    if backend not in SEARCH_BACKENDS:
+        return [
+            f"FONDS_SEARCH_BACKEND={backend!r} is not a search backend: expected "
+            f"{' or '.join(SEARCH_BACKENDS)} (every search would fail)"
+        ]
+    if backend == "postgres" and connection.vendor != "postgresql":
+        return ["FONDS_SEARCH_BACKEND=postgres needs FONDS_DATABASE_URL on PostgreSQL"]
+    if backend == "embedded" and replicas():
+        return [
+            "FONDS_SEARCH_BACKEND=embedded with FONDS_DATABASE_REPLICA_URLS: the embedded "
+            "index lives on each server's disk in FONDS_INDEX_DIR and is not replicated, "
+            "so servers reading from replicas would each search an index of their own; "
+            "use FONDS_SEARCH_BACKEND=postgres (the default on PostgreSQL)"
+        ]
+    return []
 
 
 def _database(print_to: TextIO) -> list[str]:
@@ -84,7 +105,7 @@ def _database(print_to: TextIO) -> list[str]:
 
 def _replicas(print_to: TextIO) -> list[str]:
     problems = []
-    for alias in (a for a in settings.DATABASES if a.startswith("replica")):
+    for alias in replicas():
         try:
             with connections[alias].cursor() as cursor:
                 cursor.execute("select pg_is_in_recovery()")

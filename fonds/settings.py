@@ -124,12 +124,15 @@ FONDS_LOAD_BATCH_SIZE = int(
     _env("FONDS_LOAD_BATCH_SIZE", "2000", "Components written to the database per batch.")
 )
 
+_on_postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 FONDS_SEARCH_BACKEND = _env(
     "FONDS_SEARCH_BACKEND",
-    "embedded",
+    # on PostgreSQL the index is a table of the database: replicas serve it too
+    "postgres" if _on_postgres else "embedded",
     "Search backend: embedded (a tantivy index in FONDS_INDEX_DIR) or postgres "
-    "(full-text search in the PostgreSQL database; needs FONDS_DATABASE_URL on PostgreSQL).",
-)
+    "(full-text search in the PostgreSQL database; needs FONDS_DATABASE_URL on PostgreSQL). "
+    "Default: postgres when FONDS_DATABASE_URL is PostgreSQL, else embedded.",
+).strip()
 FONDS_INDEX_DIR = Path(
     _env("FONDS_INDEX_DIR", str(FONDS_HOME / "index"), "Folder of the embedded search index.")
 ).resolve()

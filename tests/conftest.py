@@ -50,3 +50,12 @@ def search_index(tmp_path_factory, settings):
     get_backend.cache_clear()
     yield settings.FONDS_INDEX_DIR
     get_backend.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fonds_databases():
+    """The PostgreSQL databases made for fonds subprocesses go at the end of the run."""
+    yield
+    from tests.servers import drop_databases
+
+    drop_databases()

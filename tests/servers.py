@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -21,15 +25,94 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60  # s for `fonds serve` to answer its first request
 
 
-def fonds_env(home: Path, **extra: str) -> dict[str, str]:
-    """The environment of a fonds process over ``home``, on SQLite (the embedded default)."""
+def on_postgres() -> bool:
+    """Whether this pytest run is the PostgreSQL pass (FONDS_DATABASE_URL=postgres://...)."""
+    return os.environ.get("FONDS_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+# PostgreSQL databases made for fonds processes in this run: FONDS_HOME -> URL
+_DATABASES: dict[Path, str] = {}
+_TEMPLATE: list[str] = []  # the migrated database they are copied from, once made
+
+
+def _server(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + database))
+
+
+def _admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_server(os.environ["FONDS_DATABASE_URL"], "postgres")) as db:
+        db.autocommit = True
+        db.execute(statement)  # type: ignore[arg-type]
+
+
+def _fresh_database(home: Path) -> str:
+    """A database of its own for the fonds processes over ``home``: a copy of a
+    database migrated once per run (CREATE DATABASE ... TEMPLATE), dropped at the end
+    of the run (:func:`drop_databases`)."""
+    if home in _DATABASES:
+        return _DATABASES[home]
+    url = os.environ["FONDS_DATABASE_URL"]
+    prefix = f"fonds_t{os.getpid()}"
+    if not _TEMPLATE:
+        template = f"{prefix}_template"
+        _admin(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+        _admin(f"CREATE DATABASE {template}")
+        env = _base_env(Path(tempfile.mkdtemp(prefix=f"{prefix}-template-")))
+        env["FONDS_DATABASE_URL"] = _server(url, template)
+        run_fonds(env, "manage", "migrate", "--verbosity", "0")
+        _TEMPLATE.append(template)
+    name = f"{prefix}_{len(_DATABASES) + 1}"
+    _admin(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE[0]}")
+    _DATABASES[home] = _server(url, name)
+    return _DATABASES[home]
+
+
+def drop_databases() -> None:
+    """Drop the databases this run made (tests/conftest.py calls it at the end)."""
+    for url in [*_DATABASES.values(), *(_server("x:///", t) for t in _TEMPLATE)]:
+        _admin(f"DROP DATABASE IF EXISTS {urlsplit(url).path.lstrip('/')} WITH (FORCE)")
+    _DATABASES.clear()
+    _TEMPLATE.clear()
+
+
+def _base_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["FONDS_HOME"] = str(home)
-    env.pop("FONDS_DATABASE_URL", None)
-    env.pop("FONDS_SEARCH_BACKEND", None)  # SQLite: the embedded index
     env["PYTHONPATH"] = str(ROOT)
+    env.pop("FONDS_DATABASE_REPLICA_URLS", None)
+    return env
+
+
+def fonds_env(home: Path, *, sqlite: bool = False, **extra: str) -> dict[str, str]:
+    """The environment of a fonds process over ``home``, on the backend of this pytest
+    run: SQLite with the embedded index in ``home``, or, in the PostgreSQL pass, a
+    PostgreSQL database of its own (the same one for every call with the same
+    ``home``) with the search backend of the run. ``sqlite=True`` for the tests of
+    what only SQLite has (its WAL file, the embedded index's folders)."""
+    env = _base_env(home)
+    if sqlite or not on_postgres():
+        env.pop("FONDS_DATABASE_URL", None)
+        env["FONDS_SEARCH_BACKEND"] = "embedded"
+    else:
+        env["FONDS_DATABASE_URL"] = _fresh_database(home)
     env.update(extra)
     return env
+
+
+def database_rows(env: dict[str, str], sql: str) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` run on the database of a fonds environment (SQLite or
+    PostgreSQL), read as another program would: write SQL both understand."""
+    url = env.get("FONDS_DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        with psycopg.connect(url) as db:
+            return [tuple(row) for row in db.execute(sql)]  # type: ignore[arg-type]
+    with closing(sqlite3.connect(Path(env["FONDS_HOME"]) / "fonds.sqlite3", timeout=5)) as lite:
+        return list(lite.execute(sql))
 
 
 def run_fonds(env: dict[str, str], *args: str, timeout: int = 300) -> str:

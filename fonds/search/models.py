@@ -22,9 +22,10 @@ class SearchRecord(models.Model):
     """The PostgreSQL backend's index, one row per search document.
 
     Text arrives analyzed (folded words and romanization keys, as for the embedded
-    backend); on PostgreSQL a generated ``tsvector`` column with a GIN index is added
-    by the migration, and facets are searched with ``jsonb`` containment. With the
-    embedded backend the table stays empty.
+    backend); on PostgreSQL the migrations add a generated ``tsvector`` column (the
+    ``fonds`` configuration: simple + unaccent) with a GIN index, a ``text[]`` of
+    ``facet=value`` strings with a GIN index, and the ``search_nameword`` table of
+    name words with a trigram index. With the embedded backend the table stays empty.
     """
 
     key = models.CharField(max_length=500, unique=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import socket
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from fonds.loader import load_paths
 from tests.conftest import corpus_file
 from tests.hostile import corpus
 from tests.hostile.corpus import SECRET, Case
-from tests.servers import fonds_env
+from tests.servers import database_rows, fonds_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = corpus.cases()
@@ -189,12 +188,13 @@ def peak_mb(done: subprocess.CompletedProcess[str]) -> float:
 def table_counts(home: Path) -> dict[str, int]:
     names = ["findingaids_collection", "findingaids_component", "authorities_agent"]
     names += ["timeline_event", "bibliography_work"]
-    with sqlite3.connect(home / "fonds.sqlite3") as db:
-        return {n: db.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
+    counts = " UNION ALL ".join(f"SELECT '{n}', COUNT(*) FROM {n}" for n in names)
+    return {name: int(count) for name, count in database_rows(fonds_env(home), counts)}
 
 
 def secret_anywhere(home: Path) -> list[Path]:
-    """Files under FONDS_HOME (database, WAL, search index) holding the secret."""
+    """Files under FONDS_HOME (on SQLite the database and its WAL; the embedded search
+    index) holding the secret. On PostgreSQL the searches below look in its index."""
     marker = SECRET.encode()
     return [p for p in home.rglob("*") if p.is_file() and marker in p.read_bytes()]
 

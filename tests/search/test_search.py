@@ -49,6 +49,14 @@ def test_every_spelling_and_script_finds_the_same_records():
     assert titles and {k.split("/")[-1] for k in found[0]} >= titles
 
 
+def test_the_usual_variant_spellings_meet_by_their_keys():
+    load(DEMO / "DEMO-001.xml")
+    sharansky = every_key("Sharansky")
+    assert "collection:DEMO-001" in sharansky
+    for spelling in ("Sharanskiy", "Shcharanski", "Szaranski", "Щаранский"):
+        assert every_key(spelling) == sharansky, spelling
+
+
 def test_cyrillic_and_latin_meet_on_a_real_finding_aid():
     load(corpus_file("pulfa-c1752-naiman-cyrillic.xml"))
     latin = every_key("Naiman")

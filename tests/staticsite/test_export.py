@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.servers import database_rows, fonds_env
+
 pytestmark = pytest.mark.slow
 
 
 def rows(home: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(home / "fonds.sqlite3") as db:
-        return list(db.execute(sql))
+    return database_rows(fonds_env(home), sql)
 
 
 def public_components(home: Path) -> list[tuple[str, str, bool]]:
@@ -26,7 +26,7 @@ def public_components(home: Path) -> list[tuple[str, str, bool]]:
             home,
             "SELECT c.identifier, p.ref, p.sequence, p.subtree_end "
             "FROM findingaids_component p JOIN findingaids_collection c ON p.collection_id = c.id "
-            "WHERE p.internal = 0 AND c.internal = 0",
+            "WHERE NOT p.internal AND NOT c.internal",
         )
     ]
 
@@ -49,17 +49,13 @@ def test_the_export_reports_what_it_wrote(exported):
 def test_every_public_record_has_its_page(exported):
     home, site = exported.home, exported.folder
     collections = [
-        c for (c,) in rows(home, "SELECT identifier FROM findingaids_collection WHERE internal = 0")
+        c for (c,) in rows(home, "SELECT identifier FROM findingaids_collection WHERE NOT internal")
     ]
     components = public_components(home)
-    agents = [
-        a for (a,) in rows(home, "SELECT identifier FROM authorities_agent WHERE published = 1")
-    ]
-    events = [e for (e,) in rows(home, "SELECT identifier FROM timeline_event WHERE published = 1")]
-    works = [
-        w for (w,) in rows(home, "SELECT identifier FROM bibliography_work WHERE published = 1")
-    ]
-    pages = [s for (s,) in rows(home, "SELECT slug FROM pages_page WHERE published = 1")]
+    agents = [a for (a,) in rows(home, "SELECT identifier FROM authorities_agent WHERE published")]
+    events = [e for (e,) in rows(home, "SELECT identifier FROM timeline_event WHERE published")]
+    works = [w for (w,) in rows(home, "SELECT identifier FROM bibliography_work WHERE published")]
+    pages = [s for (s,) in rows(home, "SELECT slug FROM pages_page WHERE published")]
     assert len(collections) == 7 and len(components) > 10_000
     assert agents and events and works and pages
 

@@ -4,11 +4,21 @@ Documents are rows of :class:`fonds.search.models.SearchRecord`, holding the sam
 analyzed text as the embedded index (folded words and romanization keys, computed in
 Python by :mod:`fonds.search.analysis`), so both backends find the same records. A
 generated ``tsvector`` weights the fields (title A, names and roster variants B, text
-and keys C, ancestors' titles D) and a GIN index serves it; facets are ``jsonb``
-arrays counted with ``jsonb_array_elements_text`` and filtered with containment.
+and keys C, ancestors' titles D) and a GIN index serves it; facets are flattened into
+a ``text[]`` of ``facet=value`` strings (GIN, ``&&`` for filters, ``unnest`` for
+exact counts).
 
-Because PostgreSQL's text parser does the splitting, no accent folding or stemming is
-asked of it: the 'simple' configuration keeps the analyzed words as they are.
+The text search configuration ``fonds`` (migration 0005) is PostgreSQL's 'simple'
+(lower case, no stemming, no stop words) with the ``unaccent`` dictionary in front:
+besides what Python's folding already removed, it turns letters that Unicode does
+not decompose (ħ, ŧ, ƀ, ɗ...) into their plain Latin letter, in documents and
+queries alike.
+
+Misspelled names: when a query finds fewer than :data:`FEW` records, each of its
+words is compared by trigram similarity (``pg_trgm``, a GIN trigram index) with the
+words of the index's names and roster variants (``search_nameword``), and the most
+similar ones are searched too. Records that match the words as typed still come
+first.
 """
 
 from __future__ import annotations
@@ -21,11 +31,16 @@ from typing import Any
 from django.db import connection, connections, router, transaction
 
 from ..analysis import analyzed, key_text
+from ..analysis import key as romanization_key
 from ..models import SearchRecord
-from .base import FACETS, Criteria, RawHit, RawResults, SearchDocument
+from .base import FACETS, Criteria, ParsedQuery, RawHit, RawResults, SearchDocument
 
 WEIGHTS = "{0.1, 0.4, 0.6, 1.0}"  # D, C, B, A
 BATCH = 2000
+CONFIG = "fonds"  # simple + unaccent (migration 0005)
+FEW = 5  # below this many records, misspelled names are looked for too
+SIMILAR = 3  # similar names searched per word of the query
+SHORTEST = 4  # shorter words are not compared: too many short names look alike
 
 
 def _row(doc: SearchDocument) -> SearchRecord:
@@ -75,13 +90,17 @@ class PostgresBackend:
     def _insert(self, rows: list[SearchRecord]) -> None:
         if not rows:
             return
+        # the tsvector and the flattened facets are generated columns (migrations)
         SearchRecord.objects.bulk_create(rows)
         with connection.cursor() as cursor:
+            # the words of names and variants, as indexed, for fuzzy matching; in
+            # one order so that two loads never wait on each other crosswise
             cursor.execute(
-                "UPDATE search_searchrecord SET facet_values = ARRAY("
-                " SELECT f.key || '=' || v FROM jsonb_each(facets) AS f,"
-                " jsonb_array_elements_text(f.value) AS v) WHERE key = ANY(%s)",
-                [[row.key for row in rows]],
+                "INSERT INTO search_nameword (word)"
+                " SELECT DISTINCT w.lexeme FROM search_searchrecord AS r, unnest(r.document) AS w"
+                " WHERE r.key = ANY(%s) AND 'B' = ANY(w.weights) AND length(w.lexeme) >= %s"
+                " ORDER BY w.lexeme ON CONFLICT DO NOTHING",
+                [[row.key for row in rows], SHORTEST],
             )
 
     def replace(self, owners: Iterable[str], documents: Iterable[SearchDocument]) -> int:
@@ -92,27 +111,33 @@ class PostgresBackend:
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         with transaction.atomic():
             SearchRecord.objects.all().delete()
+            # names of records that are gone go too (replace() only adds words)
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM search_nameword")
             return self._write(documents)
 
     # -- reading ----------------------------------------------------------------
 
-    def _tsquery(self, criteria: Criteria) -> str:
+    def _tsquery(self, query: ParsedQuery, similar: dict[str, list[str]] | None = None) -> str:
         parts = []
-        for term in criteria.query.terms:
-            options = [_lexeme(term.fold)] + ([_lexeme(term.key)] if term.key else [])
-            parts.append("(" + " | ".join(options) + ")")
-        for phrase in criteria.query.phrases:
+        for term in query.terms:
+            options = [term.fold] + ([term.key] if term.key else [])
+            for word in (similar or {}).get(term.fold, ()):
+                options += [word, romanization_key(word)]
+            unique = list(dict.fromkeys(o for o in options if o))
+            parts.append("(" + " | ".join(_lexeme(o) for o in unique) + ")")
+        for phrase in query.phrases:
             parts.append("(" + " <-> ".join(_lexeme(w) for w in phrase) + ")")
-        for term in criteria.query.excluded:
+        for term in query.excluded:
             parts.append("!" + _lexeme(term.fold))
         return " & ".join(parts)
 
-    def _where(self, criteria: Criteria) -> tuple[str, list[Any]]:
+    def _where(self, criteria: Criteria, tsquery: str) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
         if not criteria.query.empty:
-            clauses.append("document @@ to_tsquery('simple', %s)")
-            params.append(self._tsquery(criteria))
+            clauses.append(f"document @@ to_tsquery('{CONFIG}', %s)")
+            params.append(tsquery)
         for facet, values in criteria.filters.items():
             if facet in FACETS and values:
                 clauses.append("facet_values && %s")
@@ -128,6 +153,31 @@ class PostgresBackend:
             params.append(criteria.date_from)
         return (" AND ".join(clauses) or "TRUE"), params
 
+    def _similar(self, query: ParsedQuery) -> dict[str, list[str]]:
+        """For each word of the query, the words of the index's names most similar to
+        it or to its romanization key (trigram similarity above pg_trgm's threshold,
+        0.3 by default)."""
+        pairs = [
+            (t.fold, probe)
+            for t in query.terms
+            for probe in dict.fromkeys((t.fold, t.key))
+            if len(probe) >= SHORTEST
+        ]
+        if not pairs:
+            return {}
+        with self._reader() as cursor:
+            cursor.execute(
+                "SELECT q.term, n.word FROM unnest(%s::text[], %s::text[]) AS q(term, probe)"
+                " CROSS JOIN LATERAL (SELECT word FROM search_nameword"
+                "  WHERE word %% unaccent(q.probe) AND word <> unaccent(q.probe)"
+                "  ORDER BY similarity(word, unaccent(q.probe)) DESC, word LIMIT %s) AS n",
+                [[term for term, _ in pairs], [probe for _, probe in pairs], SIMILAR],
+            )
+            found: dict[str, list[str]] = {}
+            for term, similar in cursor.fetchall():
+                found.setdefault(term, []).append(similar)
+        return found
+
     def search(
         self,
         criteria: Criteria,
@@ -138,32 +188,14 @@ class PostgresBackend:
         facets: dict[str, Criteria],
         facet_limit: int,
     ) -> RawResults:
-        where, params = self._where(criteria)
-        score = "0.0"
-        score_params: list[Any] = []
-        if not criteria.query.empty:
-            score = (
-                f"ts_rank_cd('{WEIGHTS}', document, to_tsquery('simple', %s)) "
-                f"* ln(2 + boost) / {math.log(2)}"
-            )
-            score_params = [self._tsquery(criteria)]
-        if sort == "relevance" and not criteria.query.empty:
-            order = "score DESC, key"
-        elif sort == "date":
-            order = "begin ASC NULLS LAST, key"
-        elif sort == "-date":
-            order = "begin DESC NULLS LAST, key"
-        else:
-            order = "sort_title, key"
-        with self._reader() as cursor:
-            cursor.execute(
-                f"SELECT key, data, text, {score} AS score FROM search_searchrecord "  # noqa: S608
-                f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
-                [*score_params, *params, limit, offset],
-            )
-            rows = cursor.fetchall()
-            cursor.execute(f"SELECT count(*) FROM search_searchrecord WHERE {where}", params)  # noqa: S608
-            total = cursor.fetchone()[0]
+        exact = self._tsquery(criteria.query)
+        tsquery = exact
+        total, rows = self._hits(criteria, tsquery, exact, sort, offset, limit)
+        if not criteria.query.empty and total < FEW:
+            similar = self._similar(criteria.query)
+            if similar:
+                tsquery = self._tsquery(criteria.query, similar)
+                total, rows = self._hits(criteria, tsquery, exact, sort, offset, limit)
         hits = [
             RawHit(
                 key=key,
@@ -180,14 +212,55 @@ class PostgresBackend:
                 groups.setdefault(id(facet_criteria), (facet_criteria, []))[1].append(facet)
         counts: dict[str, list[tuple[str, int]]] = {f: [] for f in facets}
         for group_criteria, names in groups.values():
-            counts.update(self._counts(names, group_criteria, facet_limit))
+            counts.update(self._counts(names, group_criteria, tsquery, facet_limit))
         return RawResults(total=int(total), hits=hits, facets=counts, exact=True)
 
+    def _hits(
+        self, criteria: Criteria, tsquery: str, exact: str, sort: str, offset: int, limit: int
+    ) -> tuple[int, list[tuple[Any, ...]]]:
+        """The total and one page of rows (key, data, text, score), in one scan of the
+        matches: the total is a window count over the same rows."""
+        where, params = self._where(criteria, tsquery)
+        score = "0.0"
+        score_params: list[Any] = []
+        if not criteria.query.empty:
+            score = (
+                f"ts_rank_cd('{WEIGHTS}', document, to_tsquery('{CONFIG}', %s)) "
+                f"* ln(2 + boost) / {math.log(2)}"
+            )
+            score_params = [tsquery]
+        order_params: list[Any] = []
+        if sort == "relevance" and not criteria.query.empty:
+            order = "score DESC, key"
+            if tsquery != exact:  # the words as typed before their look-alikes
+                order = f"document @@ to_tsquery('{CONFIG}', %s) DESC, {order}"
+                order_params = [exact]
+        elif sort == "date":
+            order = "begin ASC NULLS LAST, key"
+        elif sort == "-date":
+            order = "begin DESC NULLS LAST, key"
+        else:
+            order = "sort_title, key"
+        with self._reader() as cursor:
+            cursor.execute(
+                f"SELECT key, data, text, {score} AS score, count(*) OVER () "  # noqa: S608
+                f"FROM search_searchrecord WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
+                [*score_params, *params, *order_params, limit, offset],
+            )
+            rows = cursor.fetchall()
+            if rows:
+                return int(rows[0][4]), [tuple(row[:4]) for row in rows]
+            if not offset:
+                return 0, []
+            # a page past the end: the count alone
+            cursor.execute(f"SELECT count(*) FROM search_searchrecord WHERE {where}", params)  # noqa: S608
+            return int(cursor.fetchone()[0]), []
+
     def _counts(
-        self, names: list[str], criteria: Criteria, limit: int
+        self, names: list[str], criteria: Criteria, tsquery: str, limit: int
     ) -> dict[str, list[tuple[str, int]]]:
         """The top values of several facets in one scan of the matching rows."""
-        where, params = self._where(criteria)
+        where, params = self._where(criteria, tsquery)
         with self._reader() as cursor:
             cursor.execute(
                 "SELECT facet_value, n FROM ("  # noqa: S608
