@@ -164,7 +164,7 @@ def _load_records(path: Path, kind: str, result: FileResult) -> None:
     if kind in ("roster-yaml", "roster-csv", "eac-cpf"):
         agents = records
         with transaction.atomic():
-            roster = save_agents(agents)
+            roster = save_agents(agents, name)
             enqueue(*(f"agent:{a.identifier}" for a in agents))
         result.status, result.records = roster.status, roster.count
         result.identifier = agents[0].identifier if len(agents) == 1 else ""

@@ -169,7 +169,7 @@ def _names(record: AuthorityRecord) -> tuple[NameEntry, list[NameRecord]]:
     )
     names = [
         NameRecord(
-            name=n.text[:500],
+            name=n.text,
             type=n.name_type,
             language=n.language or "",
             script=n.script or "",
@@ -249,7 +249,7 @@ def agent_from_eac(record: AuthorityRecord) -> AgentRecord:
     return AgentRecord(
         identifier=slugify(record.record_id) or slugify(authorized.text),
         kind=record.entity_type,
-        name=authorized.text[:500],
+        name=authorized.text,
         sort_name=sort_name,
         type=organization_type,
         existence=record.existence or "",

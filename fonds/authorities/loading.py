@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from fonds.fitting import check_fits
 from fonds.formats.edtf_dates import parse as parse_edtf
 from fonds.formats.roster import AgentRecord
 
@@ -58,7 +59,8 @@ def _sort_name(record: AgentRecord) -> str:
 
 
 @transaction.atomic
-def save_agents(records: Iterable[AgentRecord]) -> RosterOutcome:
+def save_agents(records: Iterable[AgentRecord], path: str = "") -> RosterOutcome:
+    """Save the records of one file (``path``, named in errors) in one transaction."""
     records = list(records)
     outcome = RosterOutcome()
     saved: dict[str, Agent] = {}
@@ -66,37 +68,41 @@ def save_agents(records: Iterable[AgentRecord]) -> RosterOutcome:
         begin, end = _years(record.existence)
         if "/" not in record.existence:
             end = None  # a single date is a founding or a birth, not an end
+        defaults = {
+            "kind": record.kind,
+            "authorized_name": record.name,
+            "sort_name": _sort_name(record),
+            "organization_type": record.type if record.kind == "organization" else "",
+            "existence": record.existence,
+            "begin_year": begin,
+            "end_year": end,
+            "places": record.places,
+            "summary": record.summary,
+            "history": record.history,
+            "sources": record.sources,
+            "languages_used": record.languages_used,
+            "resources": record.resources,
+            "descriptive_terms": record.descriptive_terms,
+            "record_id": record.record_id[:200],
+            "other_record_ids": record.other_record_ids,
+            "maintenance": record.maintenance,
+        }
+        what, line = f"agent {record.identifier}", record.sourceline
+        check_fits(
+            Agent, {"identifier": record.identifier, **defaults}, what=what, path=path, line=line
+        )
         agent, created = Agent.objects.update_or_create(
-            identifier=record.identifier,
-            defaults={
-                "kind": record.kind,
-                "authorized_name": record.name,
-                "sort_name": _sort_name(record),
-                "organization_type": record.type if record.kind == "organization" else "",
-                "existence": record.existence,
-                "begin_year": begin,
-                "end_year": end,
-                "places": record.places,
-                "summary": record.summary,
-                "history": record.history,
-                "sources": record.sources,
-                "languages_used": record.languages_used,
-                "resources": record.resources,
-                "descriptive_terms": record.descriptive_terms,
-                "record_id": record.record_id[:200],
-                "other_record_ids": record.other_record_ids,
-                "maintenance": record.maintenance,
-            },
+            identifier=record.identifier, defaults=defaults
         )
         if created:
             outcome.created += 1
         else:
             outcome.updated += 1
         agent.names.all().delete()
-        AgentName.objects.bulk_create(
+        names = [
             AgentName(
                 agent=agent,
-                name=n.name[:500],
+                name=n.name,
                 name_type=n.type,
                 language=n.language,
                 script=n.script,
@@ -106,14 +112,17 @@ def save_agents(records: Iterable[AgentRecord]) -> RosterOutcome:
                 eac=n.eac,
             )
             for position, n in enumerate(record.names)
-        )
+        ]
+        for name in names:
+            check_fits(AgentName, vars(name), what=f"{what}, a name", path=path, line=line)
+        AgentName.objects.bulk_create(names)
         saved[record.identifier] = agent
     # relations once every agent of the file exists
     known = dict(Agent.objects.values_list("identifier", "id"))
     for record in records:
         agent = saved[record.identifier]
         agent.relations_out.all().delete()
-        AgentRelation.objects.bulk_create(
+        relations = [
             AgentRelation(
                 source=agent,
                 target_id=known.get(r.target),
@@ -125,7 +134,11 @@ def save_agents(records: Iterable[AgentRecord]) -> RosterOutcome:
                 eac=r.eac,
             )
             for r in record.relations
-        )
+        ]
+        for relation in relations:
+            where = {"what": f"agent {record.identifier}, a relation", "path": path}
+            check_fits(AgentRelation, vars(relation), **where, line=record.sourceline)
+        AgentRelation.objects.bulk_create(relations)
     # relations elsewhere that named one of these agents before it existed
     for relation in AgentRelation.objects.filter(target__isnull=True, target_name__in=list(saved)):
         relation.target = saved[relation.target_name]

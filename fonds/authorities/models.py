@@ -10,30 +10,17 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from fonds.formats import roster
 from fonds.publishing.models import Publishable, PublishableQuerySet
+
+TYPE_LABELS = {"israeli": "Israeli", "women": "women's", "soviet": "Soviet"}
 
 
 class Agent(Publishable):
     ORGANIZATION, PERSON, FAMILY = "organization", "person", "family"
     KINDS = [(ORGANIZATION, "organization"), (PERSON, "person"), (FAMILY, "family")]
-    ORGANIZATION_TYPES = [
-        ("national", "national"),
-        ("grassroots", "grassroots"),
-        ("regional", "regional"),
-        ("student", "student"),
-        ("religious", "religious"),
-        ("interfaith", "interfaith"),
-        ("legal", "legal"),
-        ("israeli", "Israeli"),
-        ("professional", "professional"),
-        ("women", "women's"),
-        ("resettlement", "resettlement"),
-        ("relief", "relief"),
-        ("militant", "militant"),
-        ("governmental", "governmental"),
-        ("soviet", "Soviet"),
-        ("other", "other"),
-    ]
+    # the types a roster file may name (fonds.formats.roster), with their labels
+    ORGANIZATION_TYPES = [(t, TYPE_LABELS.get(t, t)) for t in roster.ORGANIZATION_TYPES]
 
     identifier = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=KINDS)

@@ -16,6 +16,7 @@ import icu
 from django.db import transaction
 
 from fonds.authorities.models import Agent
+from fonds.fitting import check_fits
 from fonds.formats.csl import display_authors, issued_year
 from fonds.timeline.models import Event
 
@@ -78,16 +79,15 @@ def save_works(items: Iterable[dict[str, Any]], path: str) -> WorksOutcome:
     slugs, outcome.warnings = identifiers(items, path)
     for item, slug in zip(items, slugs, strict=True):
         links = item.get("fonds") or {}
-        work, created = Work.objects.update_or_create(
-            identifier=slug,
-            defaults={
-                "csl": item,
-                "work_type": str(item.get("type", ""))[:50],
-                "title": str(item.get("title", "")),
-                "creators_text": display_authors(item),
-                "issued_year": issued_year(item),
-            },
-        )
+        defaults = {
+            "csl": item,
+            "work_type": str(item.get("type", ""))[:50],
+            "title": str(item.get("title", "")),
+            "creators_text": display_authors(item),
+            "issued_year": issued_year(item),
+        }
+        check_fits(Work, {"identifier": slug, **defaults}, what=f"work {slug}", path=path)
+        work, created = Work.objects.update_or_create(identifier=slug, defaults=defaults)
         if created:
             outcome.created += 1
         else:

@@ -39,6 +39,24 @@ RELATION_TYPES = (
     "associated_with",
 )
 NAME_TYPES = ("authorized", "variant", "acronym", "former", "translation")
+ORGANIZATION_TYPES = (
+    "national",
+    "grassroots",
+    "regional",
+    "student",
+    "religious",
+    "interfaith",
+    "legal",
+    "israeli",
+    "professional",
+    "women",
+    "resettlement",
+    "relief",
+    "militant",
+    "governmental",
+    "soviet",
+    "other",
+)
 IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
 CSV_COLUMNS = [
     "id",
@@ -118,6 +136,10 @@ def _check(record: AgentRecord, path: str, line: int | None) -> AgentRecord:
         raise fail("id must be lower-case letters, digits and hyphens")
     if record.kind not in KINDS:
         raise fail(f"kind must be one of {', '.join(KINDS)}, not {record.kind!r}")
+    record.type = record.type.lower()
+    if record.type and record.type not in ORGANIZATION_TYPES:
+        shown = record.type if len(record.type) <= 40 else record.type[:40] + "..."
+        raise fail(f"type must be one of {', '.join(ORGANIZATION_TYPES)}, not {shown!r}")
     for value in [record.existence, *(r.dates for r in record.relations)]:
         if value:
             try:

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from fonds.authorities.models import Agent
 from fonds.findingaids.models import Collection
+from fonds.fitting import check_fits
 from fonds.formats.edtf_dates import parse as parse_edtf
 from fonds.formats.timeline import EventRecord
 
@@ -43,19 +44,26 @@ def save_events(records: Iterable[EventRecord], path: str) -> EventsOutcome:
     collections = dict(Collection.objects.values_list("identifier", "id"))
     for record in records:
         date = parse_edtf(record.date)
+        defaults = {
+            "title": record.title,
+            "date": date.edtf,
+            "sort_date": date.lower,
+            "end_date": date.upper,
+            "place": record.place,
+            "description": record.description,
+            "language": record.language or "",
+            "media": record.media or {},
+            "sources": record.sources,
+        }
+        check_fits(
+            Event,
+            {"identifier": record.identifier, "date": record.date, **defaults},
+            what=f"event {record.identifier}",
+            path=path,
+            line=record.sourceline,
+        )
         event, created = Event.objects.update_or_create(
-            identifier=record.identifier,
-            defaults={
-                "title": record.title,
-                "date": date.edtf,
-                "sort_date": date.lower,
-                "end_date": date.upper,
-                "place": record.place,
-                "description": record.description,
-                "language": record.language or "",
-                "media": record.media or {},
-                "sources": record.sources,
-            },
+            identifier=record.identifier, defaults=defaults
         )
         if created:
             outcome.created += 1
@@ -83,6 +91,13 @@ def save_events(records: Iterable[EventRecord], path: str) -> EventsOutcome:
         for value in record.components:
             identifier, _, ref = value.partition("/")
             if identifier in collections and ref:
+                check_fits(
+                    EventComponent,
+                    {"component_ref": ref},
+                    what=f"event {record.identifier}, component {value}",
+                    path=path,
+                    line=record.sourceline,
+                )
                 EventComponent.objects.create(
                     event=event, collection_id=collections[identifier], component_ref=ref
                 )

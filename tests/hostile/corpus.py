@@ -412,6 +412,35 @@ def cases() -> list[Case]:
             lambda f: b'id,kind,name\nhostile,organization,"Hostile\n',
             ".csv",
         ),
+        # longer than the database's columns: refused alike on SQLite and PostgreSQL
+        Case(
+            "roster-yaml-name-too-long",
+            "roster-yaml",
+            lambda f: ROSTER_YAML.replace("Hostile Council", "Hostile " * 80).encode(),
+            ".yaml",
+        ),
+        Case(
+            "roster-yaml-unknown-type",
+            "roster-yaml",
+            lambda f: (ROSTER_YAML + "    type: <script>alert(1)</script>\n").encode(),
+            ".yaml",
+        ),
+        Case(
+            "roster-csv-relation-role-too-long",
+            "roster-csv",
+            lambda f: (
+                "id,kind,name,relations\n"
+                f"hostile,organization,Hostile Council,associated_with:other [{'r' * 300}]\n"
+            ).encode(),
+            ".csv",
+        ),
+        Case("eac-cpf-name-too-long", "eac-cpf", lambda f: eac(title="Hostile " * 80).encode()),
+        Case(
+            "events-yaml-title-too-long",
+            "events-yaml",
+            lambda f: EVENTS_YAML.replace("Hostile event", "Hostile " * 80).encode(),
+            ".yaml",
+        ),
         Case(
             "events-csv-nul",
             "events-csv",

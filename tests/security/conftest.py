@@ -49,11 +49,7 @@ class Server:
 def hostile_home(tmp_path_factory) -> Path:
     """A FONDS_HOME with every hostile record loaded and a staff account."""
     home = tmp_path_factory.mktemp("hostile-home")
-    # SQLite in both passes for now: the XSS roster puts a 2,700-character payload in
-    # every field, past the roster's varchar(500) (and shorter) columns, which SQLite
-    # does not enforce and PostgreSQL refuses (fonds load then fails with a DataError
-    # traceback instead of naming the field).
-    env = fonds_env(home, sqlite=True)
+    env = fonds_env(home)
     started = time.perf_counter()
     run_fonds(env, "load", "--quiet", *map(str, write_all(home / "files")))
     env_staff = dict(env, DJANGO_SUPERUSER_PASSWORD=STAFF_PASSWORD)
@@ -76,7 +72,7 @@ def hostile_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(hostile_home) -> Iterator[Server]:
-    env = fonds_env(hostile_home, sqlite=True)
+    env = fonds_env(hostile_home)
     process, url, log = start_server(hostile_home, env)
     try:
         yield Server(url=url, home=hostile_home, env=env, log=log)

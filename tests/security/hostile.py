@@ -305,8 +305,8 @@ def eac_cpf(identifier: str = "xss-eac") -> str:
         f"<sources><source xlink:href={_a(HREFS[0])}><sourceEntry>{_t('sourceEntry')}"
         "</sourceEntry></source></sources></control>"
         "<cpfDescription><identity><entityType>person</entityType>"
-        f"<nameEntry><part>XSS person {_t('name part')}</part></nameEntry>"
-        f"<nameEntry xml:lang='ru'><part>{_t('variant part')}</part></nameEntry></identity>"
+        f"<nameEntry><part>XSS person {escape(some(0, 2))}</part></nameEntry>"
+        f"<nameEntry xml:lang='ru'><part>{escape(some(2, 2))}</part></nameEntry></identity>"
         "<description><existDates><dateRange><fromDate standardDate='1920'>"
         f"{_t('fromDate')}</fromDate><toDate standardDate='1990'>{_t('toDate')}</toDate>"
         f"</dateRange></existDates><places><place><placeRole>{_t('placeRole')}</placeRole>"
@@ -325,8 +325,10 @@ def roster() -> str:
         {
             "id": "xss-organization",
             "kind": "organization",
-            "name": f"XSS organization {TEXT}",
-            "type": TEXT,
+            # names and types have a length limit (a longer one is refused): see
+            # tests/hostile for that; the other fields carry every payload
+            "name": f"XSS organization {some(0, 2)}",
+            "type": "other",
             "existence": "1964",
             "places": [{"name": TEXT, "role": TEXT}],
             "names": [{"name": TEXT, "type": "variant", "language": "ru", "script": "Cyrl"}],
@@ -348,7 +350,7 @@ def roster() -> str:
         {
             "id": "xss-person",
             "kind": "person",
-            "name": f"XSS person two {TEXT}",
+            "name": f"XSS person two {some(4, 2)}",
             "summary": TEXT,
             "history": TEXT,
         },
