@@ -249,7 +249,7 @@ def test_every_page_type_sends_the_security_headers(server, fetched):
 def test_hsts_over_https_behind_a_proxy(hostile_home):
     """With an https FONDS_BASE_URL behind one proxy: HSTS and Secure cookies."""
     env = dict(
-        fonds_env(hostile_home, sqlite=True),
+        fonds_env(hostile_home),
         FONDS_BASE_URL="https://archive.example.org",
         FONDS_PROXY_COUNT="1",
         FONDS_ALLOWED_HOSTS="127.0.0.1",
