@@ -233,7 +233,7 @@ def _content(element: Any, w: _Writer, skip: frozenset[str]) -> None:
     for child in element:
         if isinstance(child.tag, str):
             name = localname(child.tag)
-            if name not in skip and name not in _SKIP:
+            if name not in skip and name not in _SKIP and not is_internal(child):
                 if name in model.children:
                     if in_paragraph:
                         w.close("p")

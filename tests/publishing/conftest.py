@@ -53,7 +53,18 @@ def folder(ref: str, title: str, inner: str = "", level: str = "file") -> str:
 
 LEAK_1 = "".join(
     [
-        folder("s1", "Public series", folder("f11", "Public folder eleven"), "series"),
+        folder(
+            "s1",
+            "Public series",
+            # internal parts of public elements: a phrase of a title, a paragraph
+            folder(
+                "f11",
+                'Public folder eleven <emph audience="internal">INTERNAL-PART-MARKER</emph>',
+                '<odd><p>Public remark.</p><p audience="internal">INTERNAL-PART-MARKER'
+                " paragraph</p></odd>",
+            ),
+            "series",
+        ),
         folder(
             "s2",
             "DRAFT-SERIES-MARKER series",
@@ -96,7 +107,12 @@ class Planted:
 
 
 # markers that stay hidden whatever is published: internal content and staff notes
-FOREVER = ("INTERNAL-MARKER-001", "INTERNAL-MARKER-002", "STAFF-NOTE-MARKER")
+FOREVER = (
+    "INTERNAL-MARKER-001",
+    "INTERNAL-MARKER-002",
+    "INTERNAL-PART-MARKER",
+    "STAFF-NOTE-MARKER",
+)
 
 
 def plant(tmp_path: Path) -> Planted:
@@ -195,6 +211,7 @@ def plant(tmp_path: Path) -> Planted:
     planted.markers = {
         "INTERNAL-MARKER-001": "DEMO-001's folder marked audience=internal",
         "INTERNAL-MARKER-002": "DEMO-001's internal processing note",
+        "INTERNAL-PART-MARKER": "a phrase and a paragraph marked internal in public ones",
         "STAFF-NOTE-MARKER": "staff-only notes on LEAK-1",
         "DRAFT-SERIES-MARKER": "a draft series of LEAK-1",
         "DRAFT-SUBJECT-MARKER": "a subject of the draft series",
