@@ -119,6 +119,11 @@ for _number, _url in enumerate(REPLICA_URLS, start=1):
     # tests run on the primary alone: a replica mirrors it
     DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["fonds.routing.ReplicaRouter"] if REPLICA_URLS else []
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # no JIT compilation: a search that counts facets over many rows passes
+        # jit_above_cost and spends more compiling than the plan then saves
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 FONDS_LOAD_BATCH_SIZE = int(
     _env("FONDS_LOAD_BATCH_SIZE", "2000", "Components written to the database per batch.")

@@ -229,12 +229,13 @@ class PostgresBackend:
                 f"* ln(2 + boost) / {math.log(2)}"
             )
             score_params = [tsquery]
-        order_params: list[Any] = []
+        looked_alike = ""
         if sort == "relevance" and not criteria.query.empty:
             order = "score DESC, key"
             if tsquery != exact:  # the words as typed before their look-alikes
-                order = f"document @@ to_tsquery('{CONFIG}', %s) DESC, {order}"
-                order_params = [exact]
+                order = f"as_typed DESC, {order}"
+                looked_alike = f", document @@ to_tsquery('{CONFIG}', %s) AS as_typed"
+                score_params.append(exact)
         elif sort == "date":
             order = "begin ASC NULLS LAST, key"
         elif sort == "-date":
@@ -242,14 +243,27 @@ class PostgresBackend:
         else:
             order = "sort_title, key"
         with self._reader() as cursor:
+            # ranked and counted on narrow rows (the window count keeps every match
+            # until the end: with the stored result data it spilled to disk), then
+            # the result data of the page's rows alone
+            # (materialized: the count needs every match anyway, so an index scan in
+            # the sort order, which the planner likes for a LIMIT, only costs more)
             cursor.execute(
-                f"SELECT key, data, text, {score} AS score, count(*) OVER () "  # noqa: S608
-                f"FROM search_searchrecord WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
-                [*score_params, *params, *order_params, limit, offset],
+                "WITH matches AS MATERIALIZED ("  # noqa: S608
+                f" SELECT id, key, begin, sort_title, {score} AS score{looked_alike}"
+                f" FROM search_searchrecord WHERE {where})"
+                f" SELECT id, score, count(*) OVER () FROM matches"
+                f" ORDER BY {order} LIMIT %s OFFSET %s",
+                [*score_params, *params, limit, offset],
             )
-            rows = cursor.fetchall()
-            if rows:
-                return int(rows[0][4]), [tuple(row[:4]) for row in rows]
+            page = cursor.fetchall()
+            if page:
+                cursor.execute(
+                    "SELECT id, key, data, text FROM search_searchrecord WHERE id = ANY(%s)",
+                    [[row[0] for row in page]],
+                )
+                stored = {row[0]: row[1:] for row in cursor.fetchall()}
+                return int(page[0][2]), [(*stored[i], found) for i, found, _ in page]
             if not offset:
                 return 0, []
             # a page past the end: the count alone
