@@ -331,7 +331,7 @@ def roster() -> str:
             "type": "other",
             "existence": "1964",
             "places": [{"name": TEXT, "role": TEXT}],
-            "names": [{"name": TEXT, "type": "variant", "language": "ru", "script": "Cyrl"}],
+            "names": [{"name": some(6, 2), "type": "variant", "language": "ru", "script": "Cyrl"}],
             "summary": TEXT,
             "history": f"{TEXT}\n\n[markdown link](javascript:{RUN}) "
             f"[data](data:text/html;base64,{_DATA_HTML}) ![img](x){{onerror=alert(1)}}\n\n"
