@@ -39,7 +39,9 @@ def finding_aid_header(collection: CollectionRecord, version: str) -> Any:
     return _Header(version).header(collection)
 
 
-class _Header:
+class Elements:
+    """Elements in the namespace of one EAD version; empty attributes left out."""
+
     def __init__(self, version: str) -> None:
         self.version = version
         self.ns = NAMESPACES[version]
@@ -59,6 +61,8 @@ class _Header:
         parent.append(child)
         return child
 
+
+class _Header(Elements):
     def header(self, collection: CollectionRecord) -> Any:
         info = collection.finding_aid
         if info.internal:  # only what the file needs to be EAD

@@ -64,7 +64,7 @@ from .archival import (
     span_label,
 )
 from .dates import ISO_NORMAL
-from .ead_header_write import NMTOKEN, finding_aid_header, nmtoken
+from .ead_header_write import NMTOKEN, Elements, finding_aid_header, nmtoken
 from .html_to_ead import NAMESPACES, XLINK_NS, Converter, Node, parse_html
 from .markup import plain, text_of
 
@@ -146,34 +146,18 @@ def split_clean(value: str) -> list[str]:
     return [value] if value else []
 
 
-class _Writer:
+class _Writer(Elements):
     def __init__(self, xf: Any, version: str, component_refs: AbstractSet[str]) -> None:
         if version not in NAMESPACES:
             raise ValueError(f"unknown EAD version {version!r}: '2002' or '3'")
+        super().__init__(version)
         self.xf = xf
-        self.version = version
-        self.ns = NAMESPACES[version]
         self.convert = Converter(version)
         self.ids: set[str] = set()  # written so far
         self.promised = component_refs  # components' ids still to come
         self.open: list[AbstractContextManager[Any]] = []
 
     # -- output -----------------------------------------------------------------
-
-    def el(self, name: str, attrib: dict[str, str | None] | None = None, text: str = "") -> Any:
-        element = etree.Element(
-            f"{{{self.ns}}}{name}", {k: v for k, v in (attrib or {}).items() if v}
-        )
-        if text:
-            element.text = text
-        return element
-
-    def sub(
-        self, parent: Any, name: str, attrib: dict[str, str | None] | None = None, text: str = ""
-    ) -> Any:
-        child = self.el(name, attrib, text)
-        parent.append(child)
-        return child
 
     def emit(self, element: Any, tail: str = "\n") -> None:
         """Write a small tree through the incremental writer (no namespace

@@ -52,7 +52,21 @@ def locked(request: HttpRequest, obj: Model | None) -> bool:
     return obj is not None and is_published(obj) and not can_publish(request.user, obj)
 
 
-class RoleAwareAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class IndexedDeletes:
+    """Deletes in the admin reach the search index (and whatever else follows a
+    change of content), one record or a selection alike."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        content_changed(obj)
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            content_changed(obj)
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
+class RoleAwareAdmin(IndexedDeletes, admin.ModelAdmin):  # type: ignore[type-arg]
     """Contributors: add and change drafts only; publication fields are never theirs."""
 
     actions = ["publish", "unpublish"]
@@ -81,15 +95,6 @@ class RoleAwareAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 mark_unpublished(obj)
         super().save_model(request, obj, form, change)
         content_changed(obj)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        content_changed(obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            content_changed(obj)
-        super().delete_queryset(request, queryset)
 
     def _set_publication(
         self, request: HttpRequest, queryset: QuerySet[Any], publish: bool
@@ -316,7 +321,7 @@ COMPONENT_FIELDS = (
 )  # fmt: skip
 
 
-class LoadedRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LoadedRecordAdmin(IndexedDeletes, admin.ModelAdmin):  # type: ignore[type-arg]
     """The finding aid's own fields read-only; what staff change is logged, field by field.
 
     Publishing and withdrawing need the ``publish_<model>`` permission (archivists);
@@ -335,15 +340,6 @@ class LoadedRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.deletable and super().has_delete_permission(request, obj)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        content_changed(obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            content_changed(obj)
-        super().delete_queryset(request, queryset)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))

@@ -15,6 +15,7 @@ from fonds.bibliography.models import Work
 from fonds.findingaids.models import AccessTerm, Collection, Component, DigitalObject
 from fonds.loader import after_loading, load_paths
 from fonds.search.backends.base import FACETS
+from fonds.search.indexing import FACET_OF_KIND
 from fonds.search.service import SearchRequest, search
 from tests.conftest import corpus_file
 
@@ -29,18 +30,6 @@ FACET_FILES = [
     "nyu-wag232-goldstein-jlc-files.xml",
     "pulfa-c1752-naiman-cyrillic.xml",
 ]
-FACET_OF_KIND = {
-    "persname": "person",
-    "famname": "person",
-    "name": "person",
-    "corpname": "organization",
-    "geogname": "place",
-    "subject": "subject",
-    "occupation": "subject",
-    "function": "subject",
-    "title": "subject",
-    "genreform": "genre",
-}
 
 
 def load(*names: str) -> None:
