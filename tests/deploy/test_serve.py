@@ -85,7 +85,7 @@ def test_a_write_that_waits_too_long_for_a_load_is_told_to_try_again(tmp_path):
     """While another process holds SQLite's write lock (as a loading finding aid does),
     a sign-in waits FONDS_SQLITE_BUSY_SECONDS, then gets 503 and a page saying so;
     once the lock is gone the same sign-in goes through to the form's answer."""
-    env = fonds_env(tmp_path, FONDS_SQLITE_BUSY_SECONDS="1")
+    env = fonds_env(tmp_path, sqlite=True, FONDS_SQLITE_BUSY_SECONDS="1")
     process, url, _log = start_server(tmp_path, env)
     session = requests.Session()
     login = url + "/admin/login/"

@@ -12,12 +12,13 @@ Without chromium or Playwright the test skips, saying why (under CI=true it fail
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import browser  # noqa: F401 - the module-scoped chromium fixture
 from tests.browser.helpers import screenshot, watch
-from tests.servers import fonds_env, run_fonds, serving
+from tests.servers import fonds_env, run_fonds, start_server, stop_server
 
 from .conftest import ADDED, ADDED_TITLE, DEMO, NEW_TITLE, REMOVED, edit_demo_001
 
@@ -39,8 +40,20 @@ def server(tmp_path_factory) -> Iterator[str]:
     env = fonds_env(home)
     run_fonds(env, "load", "--quiet", str(DEMO / "DEMO-001.xml"))
     run_fonds(env, "manage", "shell", "-c", CREATE_STAFF)
-    with serving(home, env) as url:
+    process, url, log = start_server(home, env)
+    SERVER_LOG[url] = log
+    try:
         yield url
+    finally:
+        stop_server(process)
+
+
+SERVER_LOG: dict[str, Path] = {}
+
+
+def server_log(url: str) -> str:
+    """The end of the server's output, for a failure's message."""
+    return SERVER_LOG[url].read_text(errors="replace")[-4000:]
 
 
 def sign_in(page, username: str = USER) -> None:
@@ -85,9 +98,16 @@ def test_upload_dry_run_load_and_restore_in_chromium(browser, server, tmp_path):
             expect(page.locator(".changes").first).to_contain_text(text)
         screenshot(page, "workflow-dry-run")
 
-        load.click()
-        status = page.locator("#job-status")
-        expect(status).to_have_attribute("data-status", "done", timeout=TIMEOUT)
+        # the confirmation is a form's POST: its answer (the job's page, queued) is
+        # waited for, so a slow answer is not mistaken for the page before it
+        try:
+            with page.expect_navigation(timeout=TIMEOUT):
+                load.click()
+            status = page.locator("#job-status")
+            expect(status).not_to_have_attribute("data-status", "checked")
+            expect(status).to_have_attribute("data-status", "done", timeout=TIMEOUT)
+        except Exception as error:  # an assertion or Playwright's timeout
+            raise AssertionError(f"{error}\nserver log:\n{server_log(server)}") from error
         expect(page.locator(".job-results")).to_contain_text("replaced")
         screenshot(page, "workflow-loaded")
         page.goto(f"/collections/DEMO-001/{ADDED}/")
