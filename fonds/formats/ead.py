@@ -185,8 +185,8 @@ class EADReader:
                     self._did(child, probe)
                     record.unitids, record.title = probe.unitids, probe.title
                     record.sourceline = probe.sourceline
+        line = record.sourceline
         if not record.unitids:
-            line = record.sourceline
             raise FormatError(
                 self.path,
                 "invalid finding aid: archdesc/did has no <unitid>; "

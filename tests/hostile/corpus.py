@@ -272,6 +272,11 @@ def cases() -> list[Case]:
             "ead2002",
             lambda f: ead().replace("<unitid>HOSTILE-1</unitid>", "").encode(),
         ),
+        Case(  # found by bench/fuzz.py: the error had no line to name
+            "ead-identifier-without-letters",
+            "ead2002",
+            lambda f: ead(ident="-*-").encode(),
+        ),
         Case(
             "ead3-deep-components",
             "ead3",
