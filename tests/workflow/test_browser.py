@@ -48,7 +48,7 @@ def server(tmp_path_factory) -> Iterator[str]:
         stop_server(process)
 
 
-SERVER_LOG: dict[str, Path] = {}
+SERVER_LOG: dict[str, Path] = {}  # by base URL: tests/publishing shares the fixture, a URL
 
 
 def server_log(url: str) -> str:
